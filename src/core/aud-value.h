@@ -8,6 +8,8 @@
 
 #include <glib.h>
 
+#include "aud-types.h"
+
 G_BEGIN_DECLS
 
 /* Parsing and formatting of single cell values, shared by the importer (type
@@ -104,5 +106,46 @@ char     *aud_value_format_datetime   (gint64                 utc_seconds);
 /* true/false, yes/no, y/n, t/f, 1/0 (ASCII case-insensitive, trimmed). */
 gboolean  aud_value_parse_boolean     (const char            *text,
                                        gboolean              *out);
+
+/**
+ * AudValue:
+ * @type: the field type the value was converted to
+ * @integer: %AUD_FIELD_INTEGER: the value; %AUD_FIELD_DECIMAL: the value
+ *   times 10^@scale; %AUD_FIELD_DATETIME: UTC seconds; %AUD_FIELD_BOOLEAN: 0
+ *   or 1
+ * @scale: %AUD_FIELD_DECIMAL: the scale of @integer (the format's scale, or
+ *   the scale the value needs when the result is %AUD_CONVERT_NEEDS_SCALE)
+ * @text: %AUD_FIELD_TEXT, %AUD_FIELD_CATEGORY: the input text, borrowed, as
+ *   is; %AUD_FIELD_DATE: "YYYY-MM-DD", pointing into @date_buf
+ * @date_buf: storage for a date's text
+ *
+ * A cell converted to the workspace's representation of its type (see
+ * #AudFieldType). Lives on the stack: nothing in it needs freeing.
+ */
+typedef struct
+{
+  AudFieldType  type;
+  gint64        integer;
+  guint         scale;
+  const char   *text;
+  char          date_buf[16];
+} AudValue;
+
+/**
+ * AudConvertResult:
+ * @AUD_CONVERT_OK: the value is set
+ * @AUD_CONVERT_BLANK: the text is blank (store NULL)
+ * @AUD_CONVERT_MISMATCH: the text is not a value of the type
+ * @AUD_CONVERT_NEEDS_SCALE: a decimal with more decimals than the format's
+ *   scale (but at most AUD_DECIMAL_MAX_SCALE): the value is set at the scale
+ *   it needs, in AudValue.scale; rescale the column to use it
+ */
+typedef enum
+{
+  AUD_CONVERT_OK,
+  AUD_CONVERT_BLANK,
+  AUD_CONVERT_MISMATCH,
+  AUD_CONVERT_NEEDS_SCALE,
+} AudConvertResult;
 
 G_END_DECLS
