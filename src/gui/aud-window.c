@@ -1,0 +1,829 @@
+/* aud-window.c
+ *
+ * Copyright 2026 The Audiences authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "aud-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "aud-demo-workspace.h"
+#include "aud-format.h"
+#include "aud-progress.h"
+#include "aud-window.h"
+#include "aud-workspace-summary.h"
+
+typedef enum
+{
+  OPEN_EXISTING,
+  OPEN_NEW,
+  OPEN_REPLACE,
+  OPEN_DEMO,
+} OpenMode;
+
+struct _AudWindow
+{
+  AdwApplicationWindow  parent_instance;
+
+  /* template widgets */
+  AdwWindowTitle       *window_title;
+  GtkSpinner           *busy_spinner;
+  GtkMenuButton        *primary_menu_button;
+  AdwToastOverlay      *toast_overlay;
+  GtkStack             *stack;
+  AdwStatusPage        *loading_page;
+  GtkSpinner           *loading_spinner;
+  GtkProgressBar       *loading_progress;
+  GtkButton            *cancel_button;
+  AdwStatusPage        *none_page;
+  AdwStatusPage        *empty_page;
+  GtkButton            *import_button;
+  GtkLabel             *customers_value_label;
+  GtkLabel             *events_value_label;
+  GtkLabel             *fields_value_label;
+  AdwPreferencesGroup  *fields_group;
+  AdwPreferencesGroup  *events_group;
+  AdwPreferencesGroup  *properties_group;
+  AdwPreferencesGroup  *imports_group;
+
+  /* owned */
+  GFile                *file;          /* shown or being opened; NULL for none */
+  GCancellable         *cancellable;   /* of the running task; NULL when idle */
+  AudProgress          *progress;      /* of the running task */
+  AudWorkspaceSummary  *summary;       /* what the overview shows */
+  GPtrArray            *rows;          /* rows added to the overview groups */
+  GSettings            *settings;      /* window state; NULL without schema */
+};
+
+G_DEFINE_FINAL_TYPE (AudWindow, aud_window, ADW_TYPE_APPLICATION_WINDOW)
+
+enum {
+  PROP_0,
+  PROP_FILE,
+  PROP_BUSY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+typedef struct
+{
+  char        *path;
+  OpenMode     mode;
+  AudProgress *progress;
+} OpenData;
+
+static void
+open_data_free (OpenData *data)
+{
+  g_free (data->path);
+  g_clear_object (&data->progress);
+  g_free (data);
+}
+
+static void
+aud_window_update_actions (AudWindow *self)
+{
+  gboolean busy = self->cancellable != NULL;
+
+  g_assert (AUD_IS_WINDOW (self));
+
+  /* The import assistant does not exist yet. */
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel",
+                                 busy && gtk_widget_get_visible (GTK_WIDGET (self->cancel_button)));
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reload", !busy && self->file != NULL);
+
+  gtk_widget_set_visible (GTK_WIDGET (self->busy_spinner), busy);
+  gtk_spinner_set_spinning (self->busy_spinner, busy);
+  gtk_spinner_set_spinning (self->loading_spinner, busy);
+}
+
+static void
+set_busy (AudWindow    *self,
+          GCancellable *cancellable)
+{
+  gboolean was_busy = self->cancellable != NULL;
+
+  if (self->cancellable != NULL && self->cancellable != cancellable)
+    g_cancellable_cancel (self->cancellable);
+  g_set_object (&self->cancellable, cancellable);
+
+  aud_window_update_actions (self);
+
+  if (was_busy != (cancellable != NULL))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BUSY]);
+}
+
+static void
+set_file (AudWindow *self,
+          GFile     *file)
+{
+  if (g_set_object (&self->file, file))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILE]);
+}
+
+static void
+clear_rows (AudWindow *self)
+{
+  for (guint i = 0; i < self->rows->len; i++)
+    {
+      GtkWidget *row = g_ptr_array_index (self->rows, i);
+      GtkWidget *group = gtk_widget_get_ancestor (row, ADW_TYPE_PREFERENCES_GROUP);
+
+      if (group != NULL)
+        adw_preferences_group_remove (ADW_PREFERENCES_GROUP (group), row);
+    }
+
+  g_ptr_array_set_size (self->rows, 0);
+}
+
+static void
+add_row (AudWindow           *self,
+         AdwPreferencesGroup *group,
+         GtkWidget           *row)
+{
+  adw_preferences_group_add (group, row);
+  g_ptr_array_add (self->rows, row);
+}
+
+/* A row whose title and subtitle are data, never markup. */
+static GtkWidget *
+new_action_row (const char *title,
+                const char *subtitle)
+{
+  GtkWidget *row = adw_action_row_new ();
+
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+  if (subtitle != NULL)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+
+  return row;
+}
+
+static GtkWidget *
+new_count_label (gint64 count)
+{
+  g_autofree char *text = aud_format_count (count);
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_widget_add_css_class (label, "numeric");
+  gtk_widget_add_css_class (label, "count-label");
+  gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
+
+  return label;
+}
+
+static void
+fill_fields (AudWindow           *self,
+             AdwPreferencesGroup *group,
+             GPtrArray           *fields)
+{
+  g_autofree char *description = NULL;
+
+  for (guint i = 0; i < fields->len; i++)
+    {
+      const AudField *field = g_ptr_array_index (fields, i);
+      GtkWidget *row = new_action_row (field->name, aud_field_type_get_label (field->type));
+
+      if (field->role != AUD_ROLE_NONE)
+        {
+          GtkWidget *pill = gtk_label_new (aud_field_role_get_label (field->role));
+
+          gtk_widget_add_css_class (pill, "role-pill");
+          gtk_widget_set_valign (pill, GTK_ALIGN_CENTER);
+          gtk_widget_set_tooltip_text (pill, _("What the field means"));
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row), pill);
+        }
+
+      add_row (self, group, row);
+    }
+
+  description = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u field", "%u fields",
+                                              fields->len),
+                                 fields->len);
+  adw_preferences_group_set_description (group, description);
+  gtk_widget_set_visible (GTK_WIDGET (group), fields->len > 0);
+}
+
+static void
+fill_event_counts (AudWindow *self,
+                   GPtrArray *event_counts)
+{
+  gint64 largest = 0;
+
+  for (guint i = 0; i < event_counts->len; i++)
+    largest = MAX (largest, ((AudEventCount *)g_ptr_array_index (event_counts, i))->count);
+
+  for (guint i = 0; i < event_counts->len; i++)
+    {
+      const AudEventCount *count = g_ptr_array_index (event_counts, i);
+      GtkWidget *row = new_action_row (count->name, NULL);
+      GtkWidget *share = gtk_level_bar_new_for_interval (0.0, 1.0);
+      g_autofree char *share_name = NULL;
+
+      gtk_level_bar_set_value (GTK_LEVEL_BAR (share),
+                               largest > 0 ? (double)count->count / (double)largest : 0.0);
+      /* Bars are relative to the most frequent event: no offset colours. */
+      gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (share), GTK_LEVEL_BAR_OFFSET_LOW);
+      gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (share), GTK_LEVEL_BAR_OFFSET_HIGH);
+      gtk_level_bar_remove_offset_value (GTK_LEVEL_BAR (share), GTK_LEVEL_BAR_OFFSET_FULL);
+      gtk_widget_add_css_class (share, "event-share");
+      gtk_widget_set_valign (share, GTK_ALIGN_CENTER);
+      /* Translators: %s is an event name */
+      share_name = g_strdup_printf (_("Share of “%s” compared with the most frequent event"),
+                                    count->name);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (share),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, share_name,
+                                      -1);
+
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), new_count_label (count->count));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), share);
+      add_row (self, self->events_group, row);
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->events_group), event_counts->len > 0);
+}
+
+static void
+add_import_detail (AdwExpanderRow *expander,
+                   const char     *title,
+                   gint64          count,
+                   gboolean        warn)
+{
+  GtkWidget *row = new_action_row (title, NULL);
+  GtkWidget *label = new_count_label (count);
+
+  if (warn && count > 0)
+    gtk_widget_add_css_class (label, "warning-count");
+
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+  adw_expander_row_add_row (expander, row);
+}
+
+static void
+fill_imports (AudWindow *self,
+              GPtrArray *imports)
+{
+  for (guint i = 0; i < imports->len; i++)
+    {
+      const AudImportRecord *record = g_ptr_array_index (imports, i);
+      gboolean events = g_strcmp0 (record->kind, "events") == 0;
+      g_autofree char *basename = g_path_get_basename (record->file != NULL ? record->file : "");
+      g_autofree char *when = aud_format_timestamp (record->started);
+      g_autofree char *rows = aud_format_count (record->rows_read);
+      g_autofree char *subtitle = NULL;
+      GtkWidget *expander = adw_expander_row_new ();
+
+      subtitle = g_strdup_printf (events ?
+                                  /* Translators: an import of events: date, rows read */
+                                  g_dngettext (GETTEXT_PACKAGE, "Events · %s · %s row",
+                                               "Events · %s · %s rows",
+                                               (gulong)MIN (record->rows_read, G_MAXULONG)) :
+                                  /* Translators: an import of customers: date, rows read */
+                                  g_dngettext (GETTEXT_PACKAGE, "Customers · %s · %s row",
+                                               "Customers · %s · %s rows",
+                                               (gulong)MIN (record->rows_read, G_MAXULONG)),
+                                  when, rows);
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (expander), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (expander), basename);
+      adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (expander), subtitle);
+      gtk_widget_set_tooltip_text (expander, record->file);
+
+      add_import_detail (ADW_EXPANDER_ROW (expander), _("Rows read"), record->rows_read, FALSE);
+      add_import_detail (ADW_EXPANDER_ROW (expander), _("Added"), record->rows_inserted, FALSE);
+      add_import_detail (ADW_EXPANDER_ROW (expander), _("Updated"), record->rows_updated, FALSE);
+      add_import_detail (ADW_EXPANDER_ROW (expander), _("Rejected"), record->rows_rejected, TRUE);
+      if (events)
+        add_import_detail (ADW_EXPANDER_ROW (expander), _("Unknown customer"),
+                           record->rows_unknown_customer, TRUE);
+
+      add_row (self, self->imports_group, expander);
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->imports_group), imports->len > 0);
+}
+
+static void
+set_value_label (GtkLabel *label,
+                 gint64    value)
+{
+  g_autofree char *text = aud_format_count (value);
+
+  gtk_label_set_label (label, text);
+}
+
+static void
+show_summary (AudWindow *self)
+{
+  const AudWorkspaceSummary *summary = self->summary;
+  g_autofree char *subtitle = NULL;
+
+  g_assert (summary != NULL);
+
+  subtitle = aud_format_counts (summary->n_customers, summary->n_events);
+  adw_window_title_set_title (self->window_title, summary->title);
+  adw_window_title_set_subtitle (self->window_title, subtitle);
+  gtk_window_set_title (GTK_WINDOW (self), summary->title);
+
+  set_value_label (self->customers_value_label, summary->n_customers);
+  set_value_label (self->events_value_label, summary->n_events);
+  set_value_label (self->fields_value_label, summary->fields->len);
+
+  clear_rows (self);
+  fill_fields (self, self->fields_group, summary->fields);
+  fill_event_counts (self, summary->event_counts);
+  fill_fields (self, self->properties_group, summary->properties);
+  fill_imports (self, summary->imports);
+
+  gtk_stack_set_visible_child_name (self->stack,
+                                    aud_workspace_summary_is_empty (summary) ?
+                                    "empty" : "overview");
+}
+
+static void
+show_none (AudWindow *self)
+{
+  adw_window_title_set_title (self->window_title, _("Audiences"));
+  adw_window_title_set_subtitle (self->window_title, NULL);
+  gtk_window_set_title (GTK_WINDOW (self), _("Audiences"));
+  gtk_stack_set_visible_child_name (self->stack, "none");
+}
+
+/* Shows a failure to open @path: a heading naming the kind of failure, and
+ * a body pairing what it means with the message from the store. */
+static void
+show_open_error (AudWindow    *self,
+                 const char   *path,
+                 const GError *error)
+{
+  g_autofree char *display_name = g_filename_display_basename (path);
+  g_autofree char *sentence = NULL;
+  g_autofree char *body = NULL;
+  const char *heading;
+  GtkWidget *dialog;
+
+  g_warning ("Could not open %s: %s", path, error->message);
+
+  if (g_error_matches (error, AUD_STORE_ERROR, AUD_STORE_ERROR_NOT_A_WORKSPACE))
+    {
+      heading = _("Not a Workspace");
+      /* Translators: %s is a file name */
+      sentence = g_strdup_printf (_("“%s” is not an Audiences workspace. To use its data, "
+                                    "create a workspace and import the file into it."),
+                                  display_name);
+    }
+  else if (g_error_matches (error, AUD_STORE_ERROR, AUD_STORE_ERROR_TOO_NEW))
+    {
+      heading = _("Workspace Too New");
+      sentence = g_strdup_printf (_("“%s” was saved by a newer version of Audiences. "
+                                    "Update Audiences to open it."),
+                                  display_name);
+    }
+  else if (g_error_matches (error, AUD_STORE_ERROR, AUD_STORE_ERROR_CORRUPT))
+    {
+      heading = _("Workspace Damaged");
+      sentence = g_strdup_printf (_("“%s” is damaged and cannot be read. Restore it from a "
+                                    "backup, or create a new workspace and import your data "
+                                    "again."),
+                                  display_name);
+    }
+  else if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+    {
+      heading = _("Workspace Not Found");
+      sentence = g_strdup_printf (_("“%s” does not exist. It may have been moved or deleted."),
+                                  display_name);
+    }
+  else
+    {
+      heading = _("Could Not Open Workspace");
+      sentence = g_strdup_printf (_("“%s” could not be opened."), display_name);
+    }
+
+  body = g_strdup_printf ("%s\n\n%s", sentence, error->message);
+
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), heading, body);
+  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
+open_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  OpenData *data = task_data;
+  AudStoreOpenFlags flags = AUD_STORE_OPEN_DEFAULT;
+  g_autoptr(AudWorkspaceSummary) summary = NULL;
+  g_autoptr(GError) error = NULL;
+
+  switch (data->mode)
+    {
+    case OPEN_EXISTING:
+      break;
+
+    case OPEN_NEW:
+      if (g_file_test (data->path, G_FILE_TEST_EXISTS))
+        {
+          g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                                   _("%s already exists"), data->path);
+          return;
+        }
+      flags = AUD_STORE_OPEN_CREATE;
+      break;
+
+    case OPEN_REPLACE:
+      if (!aud_workspace_delete_files (data->path, &error))
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+      flags = AUD_STORE_OPEN_CREATE;
+      break;
+
+    case OPEN_DEMO:
+      if (!g_file_test (data->path, G_FILE_TEST_EXISTS) &&
+          !aud_demo_workspace_create (data->path, data->progress, cancellable, &error))
+        {
+          g_task_return_error (task, g_steal_pointer (&error));
+          return;
+        }
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+
+  summary = aud_workspace_summary_load (data->path, flags, cancellable, &error);
+  if (summary == NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_pointer (task, g_steal_pointer (&summary),
+                           (GDestroyNotify)aud_workspace_summary_free);
+}
+
+static void
+open_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  AudWindow *self = AUD_WINDOW (object);
+  GTask *task = G_TASK (result);
+  OpenData *data = g_task_get_task_data (task);
+  g_autoptr(AudWorkspaceSummary) summary = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert (AUD_IS_WINDOW (self));
+
+  summary = g_task_propagate_pointer (task, &error);
+
+  /* A newer task replaced this one; it owns the window now. */
+  if (g_task_get_cancellable (task) != self->cancellable)
+    return;
+
+  set_busy (self, NULL);
+
+  if (summary != NULL)
+    {
+      GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+      aud_workspace_summary_free (self->summary);
+      self->summary = g_steal_pointer (&summary);
+      show_summary (self);
+
+      if (AUD_IS_APPLICATION (app))
+        aud_application_add_recent (AUD_APPLICATION (app), self->file);
+    }
+  else
+    {
+      aud_workspace_summary_free (g_steal_pointer (&self->summary));
+      set_file (self, NULL);
+      show_none (self);
+
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_open_error (self, data->path, error);
+    }
+
+  aud_window_update_actions (self);
+}
+
+/* Starts opening @file in a worker; the window shows the loading page
+ * until open_cb() shows the result. */
+static void
+start_open (AudWindow *self,
+            GFile     *file,
+            OpenMode   mode)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GTask) task = NULL;
+  g_autofree char *path = g_file_get_path (file);
+  OpenData *data;
+
+  g_assert (AUD_IS_WINDOW (self));
+  g_assert (G_IS_FILE (file));
+
+  set_file (self, file);
+  set_busy (self, cancellable);
+
+  task = g_task_new (self, cancellable, open_cb, NULL);
+  g_task_set_source_tag (task, start_open);
+
+  if (path == NULL)
+    {
+      g_autofree char *uri = g_file_get_uri (file);
+
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                               _("%s is not a local file; workspaces must be on this computer"),
+                               uri);
+      return;
+    }
+
+  aud_progress_update (self->progress, 0.0, 0, NULL);
+  gtk_widget_set_visible (GTK_WIDGET (self->loading_progress), mode == OPEN_DEMO);
+  gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), mode == OPEN_DEMO);
+  adw_status_page_set_title (self->loading_page,
+                             mode == OPEN_DEMO ? _("Preparing the Demo Workspace…") :
+                             mode == OPEN_EXISTING ? _("Opening Workspace…") :
+                             _("Creating Workspace…"));
+  gtk_stack_set_visible_child_name (self->stack, "loading");
+  aud_window_update_actions (self);
+
+  data = g_new0 (OpenData, 1);
+  data->path = g_steal_pointer (&path);
+  data->mode = mode;
+  data->progress = g_object_ref (self->progress);
+  g_task_set_task_data (task, data, (GDestroyNotify)open_data_free);
+  g_task_run_in_thread (task, open_thread);
+}
+
+/* Restores the window size from @settings and keeps it there. */
+static void
+bind_window_state (AudWindow *self,
+                   GSettings *settings)
+{
+  /* Read once, then written on every change: windows do not resize each
+   * other through the shared keys. */
+  GSettingsBindFlags flags = G_SETTINGS_BIND_DEFAULT | G_SETTINGS_BIND_GET_NO_CHANGES;
+
+  g_set_object (&self->settings, settings);
+  g_settings_bind (settings, "window-width", self, "default-width", flags);
+  g_settings_bind (settings, "window-height", self, "default-height", flags);
+  g_settings_bind (settings, "window-maximized", self, "maximized", flags);
+}
+
+static void
+aud_window_cancel_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  AudWindow *self = AUD_WINDOW (widget);
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+}
+
+static void
+aud_window_reload_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  AudWindow *self = AUD_WINDOW (widget);
+
+  if (self->file != NULL)
+    start_open (self, self->file, OPEN_EXISTING);
+}
+
+static void
+aud_window_import_action (GtkWidget  *widget,
+                          const char *action_name,
+                          GVariant   *parameter)
+{
+  /* Disabled in aud_window_update_actions() until imports are supported. */
+}
+
+static void
+aud_window_dispose (GObject *object)
+{
+  AudWindow *self = (AudWindow *)object;
+
+  if (self->cancellable != NULL)
+    g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), AUD_TYPE_WINDOW);
+
+  g_clear_object (&self->file);
+  g_clear_object (&self->progress);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->summary, aud_workspace_summary_free);
+  g_clear_pointer (&self->rows, g_ptr_array_unref);
+
+  G_OBJECT_CLASS (aud_window_parent_class)->dispose (object);
+}
+
+static void
+aud_window_get_property (GObject    *object,
+                         guint       prop_id,
+                         GValue     *value,
+                         GParamSpec *pspec)
+{
+  AudWindow *self = AUD_WINDOW (object);
+
+  switch (prop_id)
+    {
+    case PROP_FILE:
+      g_value_set_object (value, self->file);
+      break;
+
+    case PROP_BUSY:
+      g_value_set_boolean (value, aud_window_get_busy (self));
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+aud_window_class_init (AudWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = aud_window_dispose;
+  object_class->get_property = aud_window_get_property;
+
+  /**
+   * AudWindow:file: (nullable)
+   *
+   * The workspace shown or being opened.
+   */
+  properties[PROP_FILE] =
+    g_param_spec_object ("file", NULL, NULL, G_TYPE_FILE,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * AudWindow:busy:
+   *
+   * Whether a workspace is being opened, created or read.
+   */
+  properties[PROP_BUSY] =
+    g_param_spec_boolean ("busy", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/aud-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, AudWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, AudWindow, busy_spinner);
+  gtk_widget_class_bind_template_child (widget_class, AudWindow, primary_menu_button);
+  gtk_widget_class_bind_template_child (widget_class, AudWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, AudWindow, stack);
+  gtk_widget_class_bind_template_child (widget_class, AudWindow, loading_page);
+  gtk_widget_class_bind_template_child (widget_class, AudWindow, loading_spinner);
+  gtk_widget_class_bind_template_child (widget_class, AudWindow, loading_progress);
+  gtk_widget_class_bind_template_child (widget_class, AudWindow, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, AudWindow, none_page);
+  gtk_widget_class_bind_template_child (widget_class, AudWindow, empty_page);
+  gtk_widget_class_bind_template_child (widget_class, AudWindow, import_button);
+  gtk_widget_class_bind_template_child (widget_class, AudWindow, customers_value_label);
+  gtk_widget_class_bind_template_child (widget_class, AudWindow, events_value_label);
+  gtk_widget_class_bind_template_child (widget_class, AudWindow, fields_value_label);
+  gtk_widget_class_bind_template_child (widget_class, AudWindow, fields_group);
+  gtk_widget_class_bind_template_child (widget_class, AudWindow, events_group);
+  gtk_widget_class_bind_template_child (widget_class, AudWindow, properties_group);
+  gtk_widget_class_bind_template_child (widget_class, AudWindow, imports_group);
+
+  gtk_widget_class_install_action (widget_class, "win.import", NULL, aud_window_import_action);
+  gtk_widget_class_install_action (widget_class, "win.cancel", NULL, aud_window_cancel_action);
+  gtk_widget_class_install_action (widget_class, "win.reload", NULL, aud_window_reload_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.cancel", NULL);
+}
+
+static void
+aud_window_init (AudWindow *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+
+  self->rows = g_ptr_array_new ();
+  self->progress = aud_progress_new ();
+  g_object_bind_property (self->progress, "fraction",
+                          self->loading_progress, "fraction",
+                          G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->progress, "message",
+                          self->loading_progress, "text",
+                          G_BINDING_SYNC_CREATE);
+
+  show_none (self);
+  aud_window_update_actions (self);
+}
+
+/**
+ * aud_window_new:
+ *
+ * Returns: (transfer full): a window of @application showing no workspace
+ */
+AudWindow *
+aud_window_new (AudApplication *application)
+{
+  AudWindow *self;
+  GSettings *settings;
+
+  g_return_val_if_fail (AUD_IS_APPLICATION (application), NULL);
+
+  self = g_object_new (AUD_TYPE_WINDOW,
+                       "application", application,
+                       NULL);
+
+  settings = aud_application_get_settings (application);
+  if (settings != NULL)
+    bind_window_state (self, settings);
+
+  return self;
+}
+
+/**
+ * aud_window_open:
+ * @file: a workspace file
+ *
+ * Opens @file and shows what it holds. Failures are shown in a dialog.
+ */
+void
+aud_window_open (AudWindow *self,
+                 GFile     *file)
+{
+  g_return_if_fail (AUD_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  start_open (self, file, OPEN_EXISTING);
+}
+
+/**
+ * aud_window_create:
+ * @file: where the new workspace goes
+ * @replace: whether an existing @file may be deleted first (the user
+ *   confirmed it); without it an existing file is an error
+ *
+ * Creates an empty workspace at @file and shows it.
+ */
+void
+aud_window_create (AudWindow *self,
+                   GFile     *file,
+                   gboolean   replace)
+{
+  g_return_if_fail (AUD_IS_WINDOW (self));
+  g_return_if_fail (G_IS_FILE (file));
+
+  start_open (self, file, replace ? OPEN_REPLACE : OPEN_NEW);
+}
+
+/**
+ * aud_window_open_demo:
+ *
+ * Opens the demo workspace in the user's data folder, making it first when
+ * it does not exist yet (with progress, cancellable).
+ */
+void
+aud_window_open_demo (AudWindow *self)
+{
+  g_autofree char *path = aud_application_dup_demo_path ();
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+
+  g_return_if_fail (AUD_IS_WINDOW (self));
+
+  start_open (self, file, OPEN_DEMO);
+}
+
+/**
+ * aud_window_get_file:
+ *
+ * Returns: (transfer none) (nullable): the workspace shown or being opened
+ */
+GFile *
+aud_window_get_file (AudWindow *self)
+{
+  g_return_val_if_fail (AUD_IS_WINDOW (self), NULL);
+
+  return self->file;
+}
+
+/**
+ * aud_window_get_busy:
+ *
+ * Returns: whether the window is opening or reading a workspace
+ */
+gboolean
+aud_window_get_busy (AudWindow *self)
+{
+  g_return_val_if_fail (AUD_IS_WINDOW (self), FALSE);
+
+  return self->cancellable != NULL;
+}
