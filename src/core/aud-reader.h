@@ -23,7 +23,7 @@ G_BEGIN_DECLS
  * field longer than AUD_READER_MAX_FIELD, a JSON syntax error in one JSON
  * Lines record...), so the caller can reject it with its line and raw text,
  * and reading goes on with the next row. Only what makes the rest of the file
- * unreadable (an I/O error, a syntax error inside a JSON array) is a fatal
+ * unreadable (an I/O error, unbalanced brackets in a JSON array) is a fatal
  * GError.
  *
  * Threading: a reader is used by one thread at a time. All calls do blocking
@@ -39,8 +39,9 @@ G_DECLARE_INTERFACE (AudReader, aud_reader, AUD, READER, GObject)
 /**
  * AudReaderError:
  * @AUD_READER_ERROR_FAILED: any other failure
- * @AUD_READER_ERROR_SYNTAX: the file is malformed beyond recovery (a JSON
- *   array with a syntax error); the message gives file, line and column
+ * @AUD_READER_ERROR_SYNTAX: the file is malformed beyond recovery (the
+ *   brackets or strings of a JSON array do not balance, text after it...);
+ *   the message gives file, line and column
  *
  * I/O failures are reported in the G_IO_ERROR domain, an empty or
  * unrecognised file in the AUD_SNIFF_ERROR domain.
@@ -69,8 +70,9 @@ typedef enum
  * @AUD_ROW_PROBLEM_QUOTING: malformed CSV quoting (text after a closing
  *   quote, or a quote not closed before the end of the file); cells are as
  *   leniently read
- * @AUD_ROW_PROBLEM_SYNTAX: a JSON record is not valid JSON (JSON Lines
- *   only: in an array this is fatal); cells are not set
+ * @AUD_ROW_PROBLEM_SYNTAX: a JSON record is not valid JSON (a JSON Lines
+ *   line, or an array element whose brackets and strings balance); cells
+ *   are not set
  * @AUD_ROW_PROBLEM_NOT_AN_OBJECT: a JSON record is not an object (e.g. a
  *   number or an array); cells are not set
  *
@@ -105,7 +107,7 @@ typedef enum
  * @raw_length: bytes in @raw
  * @problem: %AUD_ROW_PROBLEM_NONE or what is wrong with the row
  * @problem_text: (nullable): a translated sentence such as "line 12 has 9
- *   fields, expected 7", "invalid UTF-8 at byte 5 of the line", "field 3 is
+ *   fields, expected 7", "invalid UTF-8 at byte 5 of the row", "field 3 is
  *   longer than 1 MiB", "line 4, column 17: ..." (JSON); NULL when fine
  *
  * One row. Owned by the reader: valid until the next call of

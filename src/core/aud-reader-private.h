@@ -1,0 +1,93 @@
+/* aud-reader-private.h
+ *
+ * Copyright 2026 The Audiences authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "aud-reader.h"
+
+G_BEGIN_DECLS
+
+/* Internals shared by aud-sniff.c, aud-csv-reader.c and
+ * aud-json-reader.c; implemented in aud-reader.c. */
+
+/* Size of one read from the file. */
+#define AUD_READ_CHUNK_SIZE (64 * 1024)
+
+/*
+ * AudDecoder: converts UTF-16 and Windows-1252 to UTF-8 in chunks, carrying
+ * a partial sequence from one chunk to the next. UTF-8 passes unchanged
+ * (rows are validated later, so that a bad row can be flagged alone).
+ * Unpaired UTF-16 surrogates become U+FFFD.
+ */
+typedef struct
+{
+  AudEncoding encoding;
+  guint8      carry;      /* a pending odd UTF-16 byte */
+  gboolean    has_carry;
+  gunichar    high;       /* a pending high surrogate, or 0 */
+} AudDecoder;
+
+void      _aud_decoder_init   (AudDecoder   *self,
+                               AudEncoding   encoding);
+
+/* Appends the UTF-8 text of @data to @out. With @flush, what is pending
+ * is written out too (as U+FFFD). */
+void      _aud_decoder_decode (AudDecoder   *self,
+                               const guint8 *data,
+                               gsize         length,
+                               gboolean      flush,
+                               GByteArray   *out);
+
+/*
+ * AudSource: a file read in chunks and decoded to UTF-8, with the byte
+ * order mark skipped. Consumers read text->data[pos .. text->len) and
+ * advance pos; _aud_source_fill() drops what was consumed and appends the
+ * next chunk.
+ */
+typedef struct
+{
+  char         *path;
+  GInputStream *stream;
+  AudDecoder    decoder;
+  guint         bom_length;
+  guint64       total_bytes;
+  guint64       bytes_read;   /* raw bytes read from the file */
+  guint8       *raw;          /* AUD_READ_CHUNK_SIZE bytes, non-UTF-8 only */
+  GByteArray   *text;         /* decoded UTF-8 */
+  gsize         pos;          /* consumed bytes of text */
+  gboolean      eof;
+} AudSource;
+
+gboolean  _aud_source_open    (AudSource    *self,
+                               const char   *path,
+                               AudEncoding   encoding,
+                               guint         bom_length,
+                               GError      **error);
+void      _aud_source_clear   (AudSource    *self);
+gboolean  _aud_source_rewind  (AudSource    *self,
+                               GError      **error);
+
+/* Reads and decodes the next chunk. Returns the number of bytes of text
+ * appended (0 at the end of the file, then self->eof is set), or -1 with
+ * @error set. */
+gssize    _aud_source_fill    (AudSource    *self,
+                               GError      **error);
+
+/* Sets @row->raw/raw_length to at most AUD_READER_MAX_RAW bytes of
+ * @text, cut at a UTF-8 character boundary, by writing a NUL into @text
+ * (which must have room for one after its length). Call it last. */
+void      _aud_row_set_raw    (AudRow       *row,
+                               GByteArray   *text);
+
+/* Returns a unique, non-empty column name for @name at 0-based @position,
+ * given the names in @seen (a set of names already used, updated). Adds a
+ * warning to @warnings when the name had to change. */
+char     *_aud_unique_column_name (const char *name,
+                                   guint       position,
+                                   GHashTable *seen,
+                                   GPtrArray  *warnings);
+
+G_END_DECLS
