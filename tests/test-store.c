@@ -10,10 +10,12 @@
 
 #include "aud-store.h"
 
+/* A path in the per-test data dir that G_TEST_OPTION_ISOLATE_DIRS makes. */
 static char *
 temp_workspace (const char *name)
 {
-  return g_build_filename (g_get_tmp_dir (), name, NULL);
+  g_mkdir_with_parents (g_get_user_data_dir (), 0700);
+  return g_build_filename (g_get_user_data_dir (), name, NULL);
 }
 
 static AudStore *

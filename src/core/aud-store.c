@@ -809,25 +809,6 @@ aud_store_dup_field_by_role (AudStore     *self,
 }
 
 static const char *
-sql_column_type (AudFieldType type)
-{
-  switch (type)
-    {
-    case AUD_FIELD_TEXT:
-    case AUD_FIELD_CATEGORY:
-    case AUD_FIELD_DATE:
-      return "TEXT";
-
-    case AUD_FIELD_INTEGER:
-    case AUD_FIELD_DECIMAL:
-    case AUD_FIELD_DATETIME:
-    case AUD_FIELD_BOOLEAN:
-    default:
-      return "INTEGER";
-    }
-}
-
-static const char *
 table_for_scope (AudScope scope)
 {
   return scope == AUD_SCOPE_CUSTOMER ? "customers" : "events";
@@ -904,9 +885,12 @@ aud_store_add_field (AudStore     *self,
   if (!aud_store_step_done (self, stmt, error))
     return NULL;
 
-  /* The column name is generated above ("c12"/"p3"), never taken from data. */
-  alter = g_strdup_printf ("ALTER TABLE %s ADD COLUMN %s %s",
-                           table_for_scope (scope), column, sql_column_type (type));
+  /* The column name is generated above ("c12"/"p3"), never taken from data.
+   * No declared type: values keep the storage class they are bound with, so
+   * a field converted to text never gets its text turned back into numbers
+   * by column affinity. */
+  alter = g_strdup_printf ("ALTER TABLE %s ADD COLUMN %s",
+                           table_for_scope (scope), column);
   if (!aud_store_exec (self, alter, error))
     return NULL;
 
