@@ -205,7 +205,7 @@ test_store_fields (void)
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
   g_assert_cmpstr ((const char *)sqlite3_column_text (stmt, 0), ==, "500.010");
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  g_assert_cmpstr ((const char *)sqlite3_column_text (stmt, 0), ==, "-0.005");
+  g_assert_cmpstr ((const char *)sqlite3_column_text (stmt, 0), ==, "-0.050");
   g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
   g_assert_cmpint (sqlite3_column_type (stmt, 0), ==, SQLITE_NULL);
   g_clear_pointer (&stmt, sqlite3_finalize);
