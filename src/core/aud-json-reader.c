@@ -528,6 +528,8 @@ flatten_member_cb (JsonObject *object,
 
     case JSON_NODE_NULL:
     default:
+      /* A missing cell, but the key still makes a column. */
+      column_for_key (self, self->key->str);
       break;
     }
 

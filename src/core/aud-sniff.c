@@ -345,8 +345,10 @@ sniff_encoding (AudSniff     *sniff,
     {
       sniff->encoding = AUD_ENCODING_UTF8;
     }
-  else if (n_valid > n_invalid)
+  else if (n_valid > 0 && n_valid * 4 >= n_invalid)
     {
+      /* Windows-1252 text almost never forms valid multi-byte UTF-8, so a
+       * few bad bytes among valid UTF-8 are errors in a UTF-8 file. */
       sniff->encoding = AUD_ENCODING_UTF8;
       g_ptr_array_add (sniff->warnings,
                        g_strdup (_("The file is mostly UTF-8 but has bytes that are not valid UTF-8; rows with such bytes will be rejected.")));
@@ -580,9 +582,29 @@ sniff_quote (const char *text,
   return n_single > 0 && n_double == 0 ? '\'' : '"';
 }
 
+/* Whether @text reads as a number, a date or a date-time in any usual
+ * format: such a value is data, not a column name. */
+static gboolean
+looks_typed (const char *text)
+{
+  static const AudNumberFormat number_formats[] = {
+    { '.', 0 }, { '.', ',' }, { ',', 0 }, { ',', '.' },
+  };
+  gint64 mantissa, t;
+  guint scale;
+
+  for (guint i = 0; i < G_N_ELEMENTS (number_formats); i++)
+    if (aud_value_parse_decimal (text, &number_formats[i], &mantissa, &scale))
+      return TRUE;
+
+  return aud_value_parse_datetime (text, AUD_DATE_ORDER_DMY, NULL, &t) ||
+         aud_value_parse_datetime (text, AUD_DATE_ORDER_MDY, NULL, &t);
+}
+
 /* Picks the delimiter that splits most records into the same number
- * (at least 2) of fields; ties go to the larger count, then to the order
- * of candidate_delimiters. */
+ * (at least 2) of fields. Ties go to the one whose fields read more often
+ * as numbers or dates (so `1,5;2,25` splits at `;`: decimal commas), then
+ * to the larger count, then to the order of candidate_delimiters. */
 static char
 sniff_delimiter (const char *text,
                  gsize       length,
@@ -591,6 +613,7 @@ sniff_delimiter (const char *text,
 {
   char best = ',';
   double best_consistency = 0;
+  double best_typed = 0;
   guint best_mode = 0;
 
   for (guint c = 0; c < G_N_ELEMENTS (candidate_delimiters); c++)
@@ -601,7 +624,8 @@ sniff_delimiter (const char *text,
       GHashTableIter iter;
       gpointer key, value;
       guint mode = 0, n_mode = 0;
-      double consistency;
+      guint n_fields = 0, n_typed = 0;
+      double consistency, typed;
 
       if (memchr (text, delimiter, length) == NULL)
         continue;
@@ -622,12 +646,12 @@ sniff_delimiter (const char *text,
       g_hash_table_iter_init (&iter, counts);
       while (g_hash_table_iter_next (&iter, &key, &value))
         {
-          guint n_fields = GPOINTER_TO_UINT (key);
+          guint n_record_fields = GPOINTER_TO_UINT (key);
           guint n = GPOINTER_TO_UINT (value);
 
-          if (n > n_mode || (n == n_mode && n_fields > mode))
+          if (n > n_mode || (n == n_mode && n_record_fields > mode))
             {
-              mode = n_fields;
+              mode = n_record_fields;
               n_mode = n;
             }
         }
@@ -635,12 +659,26 @@ sniff_delimiter (const char *text,
       if (mode < 2)
         continue;
 
+      for (guint i = 0; i < records->len; i++)
+        {
+          GPtrArray *record = g_ptr_array_index (records, i);
+
+          for (guint j = 0; j < record->len; j++)
+            n_typed += looks_typed (g_ptr_array_index (record, j));
+          n_fields += record->len;
+        }
+
       consistency = (double)n_mode / records->len;
+      typed = (double)n_typed / MAX (n_fields, 1);
+
       if (consistency > best_consistency + 1e-9 ||
-          (consistency > best_consistency - 1e-9 && mode > best_mode))
+          (consistency > best_consistency - 1e-9 &&
+           (typed > best_typed + 1e-9 ||
+            (typed > best_typed - 1e-9 && mode > best_mode))))
         {
           best = delimiter;
           best_consistency = consistency;
+          best_typed = typed;
           best_mode = mode;
         }
     }
@@ -648,30 +686,10 @@ sniff_delimiter (const char *text,
   return best;
 }
 
-/* Whether @text reads as a number, a date or a date-time in any usual
- * format: such a value is data, not a column name. */
-static gboolean
-looks_typed (const char *text)
-{
-  static const AudNumberFormat number_formats[] = {
-    { '.', 0 }, { '.', ',' }, { ',', 0 }, { ',', '.' },
-  };
-  gint64 mantissa, t;
-  guint scale;
-
-  for (guint i = 0; i < G_N_ELEMENTS (number_formats); i++)
-    if (aud_value_parse_decimal (text, &number_formats[i], &mantissa, &scale))
-      return TRUE;
-
-  return aud_value_parse_datetime (text, AUD_DATE_ORDER_DMY, NULL, &t) ||
-         aud_value_parse_datetime (text, AUD_DATE_ORDER_MDY, NULL, &t);
-}
-
 static gboolean
 sniff_header (GPtrArray *records)
 {
   GPtrArray *first;
-  g_autoptr(GHashTable) names = NULL;
   guint n_named = 0;
   gboolean typed_later = FALSE;
   gboolean repeated = FALSE;
@@ -680,7 +698,6 @@ sniff_header (GPtrArray *records)
     return TRUE;
 
   first = g_ptr_array_index (records, 0);
-  names = g_hash_table_new (g_str_hash, g_str_equal);
 
   for (guint j = 0; j < first->len; j++)
     {
@@ -689,8 +706,6 @@ sniff_header (GPtrArray *records)
       if (aud_value_is_blank (name, NULL))
         continue;
       if (looks_typed (name))
-        return FALSE;
-      if (!g_hash_table_add (names, (gpointer)name))
         return FALSE;
       n_named++;
     }
