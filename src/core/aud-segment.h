@@ -31,6 +31,7 @@ typedef enum
   AUD_SEGMENT_ERROR_INVALID,      /* a key, operator or value is wrong */
   AUD_SEGMENT_ERROR_UNKNOWN_NAME, /* a field, event, property or segment does not exist */
   AUD_SEGMENT_ERROR_CYCLE,        /* segment references form a cycle */
+  AUD_SEGMENT_ERROR_EXISTS,       /* a saved segment of that name exists */
 } AudSegmentError;
 
 typedef enum
@@ -207,11 +208,23 @@ char        *aud_segment_to_json        (const AudSegment  *segment,
                                          gboolean           pretty);
 JsonNode    *aud_segment_node_to_json   (const AudSegmentNode *node);
 
-/* Builders, for set operations and the GUI. */
+/* Builders, for set operations and the GUI. After building or editing a
+ * tree, aud_segment_node_update (root, "match") recomputes the paths and
+ * canonical strings (aud_segment_resolve() does it too). */
 AudSegmentNode *aud_segment_node_new_group   (AudNodeKind   kind);
 AudSegmentNode *aud_segment_node_new_segment (const char   *name);
 void            aud_segment_node_free        (AudSegmentNode *node);
 AudSegmentNode *aud_segment_node_copy        (const AudSegmentNode *node);
+void            aud_segment_node_update      (AudSegmentNode *node,
+                                              const char     *path);
+
+/* Condition values, exactly: strings as written, numbers in their shortest
+ * round-trip form (500.00 -> "500"); get_decimal parses a JSON number or a
+ * numeric string into a scaled integer ("500.00" -> 50000, scale 2). */
+char        *aud_segment_value_dup_text    (JsonNode        *value);
+gboolean     aud_segment_value_get_decimal (JsonNode        *value,
+                                            gint64          *mantissa,
+                                            guint           *scale);
 
 /* Saved segments (the `segments` table). */
 gboolean     aud_segment_save           (AudStore          *store,
@@ -233,7 +246,13 @@ GPtrArray   *aud_segment_list_names     (AudStore          *store,
                                          GError           **error);
 
 const char  *aud_op_to_string           (AudOp              op);
+gboolean     aud_op_from_string         (const char        *str,
+                                         AudOp             *op);
+/* The operators a field or property of @type takes, in display order. */
+const AudOp *aud_field_type_get_ops     (AudFieldType       type,
+                                         guint             *n_ops);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AudSegment, aud_segment_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AudSegmentNode, aud_segment_node_free)
 
 G_END_DECLS
