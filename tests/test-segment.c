@@ -439,6 +439,8 @@ static const struct
     AUD_SEGMENT_ERROR_SYNTAX, "line 2, column 48: the number 12345678901234567890 is too large" },
   { "{\"match\": {\"near\": {\"lat\": 1e400, \"lon\": 0, \"km\": 1}}}", AUD_SEGMENT_ERROR_SYNTAX,
     "line 1, column 28: the number 1e400 is too large" },
+  { "{\"match\": {\"segment\": \"a\\u0000b\"}}", AUD_SEGMENT_ERROR_SYNTAX,
+    "line 1, column 25: a string contains the character U+0000" },
 };
 
 static void

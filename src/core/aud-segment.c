@@ -1707,12 +1707,13 @@ parse_node (JsonNode    *json,
 }
 
 /* json-glib silently wraps integer literals outside gint64 (and may turn
- * huge exponents into infinity); refuse such numbers in the text so no value
- * ever changes unnoticed. @json is valid JSON. */
+ * huge exponents into infinity), and cuts strings at an escaped NUL; refuse
+ * such numbers and strings in the text so no value ever changes unnoticed.
+ * @json is valid JSON. */
 static gboolean
-check_number_literals (const char  *json,
-                       gsize        length,
-                       GError     **error)
+check_literals (const char  *json,
+                gsize        length,
+                GError     **error)
 {
   gboolean in_string = FALSE;
   guint line = 1;
@@ -1727,6 +1728,13 @@ check_number_literals (const char  *json,
 
       if (in_string)
         {
+          if (i + 6 <= length && memcmp (json + i, "\\u0000", 6) == 0)
+            {
+              g_set_error (error, AUD_SEGMENT_ERROR, AUD_SEGMENT_ERROR_SYNTAX,
+                           _("line %u, column %u: a string contains the character U+0000"),
+                           line, (guint)(i - line_start + 1));
+              return FALSE;
+            }
           if (json[i] == '\\')
             i++;
           else if (json[i] == '"')
@@ -1889,7 +1897,7 @@ aud_segment_parse (const char  *json,
       return NULL;
     }
 
-  if (!check_number_literals (json, length, error))
+  if (!check_literals (json, length, error))
     return NULL;
 
   return aud_segment_parse_node (json_parser_get_root (parser), error);
