@@ -107,6 +107,22 @@ static const char * const migrations[] = {
   "  modified   INTEGER NOT NULL"
   ");"
   "INSERT INTO meta (key, value) VALUES ('data_version', 0);",
+  /* 1 -> 2: the export log (aud-exporter.c). members: who the target holds
+   * after the export, a portable roaring bitmap of customer row ids. */
+  "CREATE TABLE exports ("
+  "  id           INTEGER PRIMARY KEY,"
+  "  segment_name TEXT,"
+  "  definition   TEXT,"
+  "  now          INTEGER NOT NULL,"
+  "  preset       TEXT NOT NULL,"
+  "  format       TEXT NOT NULL,"
+  "  changes      TEXT NOT NULL DEFAULT 'all' CHECK (changes IN ('all', 'added', 'removed')),"
+  "  file         TEXT NOT NULL,"
+  "  count        INTEGER NOT NULL,"
+  "  members      BLOB NOT NULL,"
+  "  created      INTEGER NOT NULL"
+  ");"
+  "CREATE INDEX exports_by_segment ON exports (segment_name, preset, id);",
 };
 
 static GTimeZone *

@@ -27,6 +27,8 @@ G_BEGIN_DECLS
  *        ts: UTC seconds
  *   imports(...), rejects(import, line, reason, raw)
  *   segments(id, name, definition, color, created, modified)
+ *   exports(id, segment_name, definition, now, preset, format, changes,
+ *           file, count, members, created)   the export log
  *
  * Field columns are named by the store (`c12`, `p3`), never after the data,
  * so no imported header ever reaches SQL as an identifier.
@@ -36,7 +38,7 @@ G_BEGIN_DECLS
  * aud_store_get_path() (or aud_store_reopen()).
  */
 
-#define AUD_STORE_SCHEMA_VERSION 1
+#define AUD_STORE_SCHEMA_VERSION 2
 
 #define AUD_STORE_ERROR (aud_store_error_quark ())
 
