@@ -68,7 +68,8 @@ test_segment_parse_all_kinds (void)
   gboolean seen[AUD_OP_IS_FALSE + 1] = { FALSE, };
 
   g_assert_cmpstr (segment->name, ==, "Every kind");
-  g_assert_true (g_str_has_prefix (segment->description, "All node kinds and operators: «ünïcode»"));
+  g_assert_true (g_str_has_prefix (segment->description,
+                                   "All node kinds and operators: «ünïcode»"));
   g_assert_cmpint (root->kind, ==, AUD_NODE_ALL);
   g_assert_cmpstr (root->path, ==, "match");
   g_assert_cmpuint (root->children->len, ==, 36);
@@ -182,11 +183,13 @@ test_segment_parse_all_kinds (void)
   g_assert_cmpint (child (root, 35)->kind, ==, AUD_NODE_ANY);
 
   /* Each node carries its own canonical JSON. */
-  g_assert_cmpstr (child (root, 0)->canonical, ==, "{\"field\":\"country\",\"op\":\"eq\",\"value\":\"DE\"}");
+  g_assert_cmpstr (child (root, 0)->canonical, ==,
+                   "{\"field\":\"country\",\"op\":\"eq\",\"value\":\"DE\"}");
   g_assert_cmpstr (child (root, 10)->canonical, ==,
                    "{\"field\":\"city\",\"op\":\"not_blank\",\"disabled\":true}");
   g_assert_cmpstr (child (any, 2)->canonical, ==,
-                   "{\"event\":\"*\",\"when\":{\"more_than_days_ago\":60},\"occurrence\":\"last\"}");
+                   "{\"event\":\"*\",\"when\":{\"more_than_days_ago\":60},"
+                   "\"occurrence\":\"last\"}");
   g_assert_cmpstr (child (root, 31)->canonical, ==, "{\"not\":{\"segment\":\"Churned\"}}");
   g_assert_cmpstr (child (root, 33)->canonical, ==,
                    "{\"bucket\":{\"from\":0,\"to\":9,\"salt\":\"spring-test\"}}");
@@ -257,7 +260,8 @@ static const struct
   { "{\"match\": {\"all\": [{\"segment\": \"a\"}, {\"segment\": \"b\"}, "
     "{\"event\": \"x\", \"count\": {\"op\": \"gte\", \"value\": 1}}]}}",
     AUD_SEGMENT_ERROR_INVALID,
-    "match.all[2].count.op: unknown operator \"gte\"; expected one of ge, gt, le, lt, eq, between" },
+    "match.all[2].count.op: unknown operator \"gte\"; "
+    "expected one of ge, gt, le, lt, eq, between" },
   { "{\"match\": {\"field\": \"a\", \"op\": \"equals\", \"value\": 1}}", AUD_SEGMENT_ERROR_INVALID,
     "match.op: unknown operator \"equals\"; expected one of blank, not_blank, eq, ne, in, not_in, "
     "contains, not_contains, starts_with, ends_with, matches, lt, le, gt, ge, between, before, "
@@ -272,9 +276,11 @@ static const struct
     "match.field: expected a non-empty string" },
   { "{\"match\": {\"field\": \"a\", \"op\": \"eq\"}}", AUD_SEGMENT_ERROR_INVALID,
     "match: missing key \"value\"" },
-  { "{\"match\": {\"field\": \"a\", \"op\": \"blank\", \"value\": null}}", AUD_SEGMENT_ERROR_INVALID,
+  { "{\"match\": {\"field\": \"a\", \"op\": \"blank\", \"value\": null}}",
+    AUD_SEGMENT_ERROR_INVALID,
     "match.value: operator \"blank\" takes no value" },
-  { "{\"match\": {\"field\": \"a\", \"op\": \"is_true\", \"value\": true}}", AUD_SEGMENT_ERROR_INVALID,
+  { "{\"match\": {\"field\": \"a\", \"op\": \"is_true\", \"value\": true}}",
+    AUD_SEGMENT_ERROR_INVALID,
     "match.value: operator \"is_true\" takes no value" },
   { "{\"match\": {\"field\": \"a\", \"op\": \"eq\", \"value\": true}}", AUD_SEGMENT_ERROR_INVALID,
     "match.value: a boolean is not a value; use the operator is_true or is_false" },
@@ -288,7 +294,8 @@ static const struct
     AUD_SEGMENT_ERROR_INVALID, "match.value: expected an array of two values [low, high]" },
   { "{\"match\": {\"field\": \"a\", \"op\": \"between\", \"value\": 1}}",
     AUD_SEGMENT_ERROR_INVALID, "match.value: expected an array of two values [low, high]" },
-  { "{\"match\": {\"field\": \"a\", \"op\": \"contains\", \"value\": 5}}", AUD_SEGMENT_ERROR_INVALID,
+  { "{\"match\": {\"field\": \"a\", \"op\": \"contains\", \"value\": 5}}",
+    AUD_SEGMENT_ERROR_INVALID,
     "match.value: expected a string" },
   { "{\"match\": {\"field\": \"a\", \"op\": \"matches\", \"value\": \"(unclosed\"}}",
     AUD_SEGMENT_ERROR_INVALID, NULL },
@@ -307,11 +314,12 @@ static const struct
   { "{\"match\": {\"field\": \"a\", \"op\": \"age_between\", \"value\": [18, -1]}}",
     AUD_SEGMENT_ERROR_INVALID, "match.value[1]: expected a non-negative integer" },
   { "{\"match\": {\"field\": \"a\", \"op\": \"age_between\", \"value\": [18]}}",
-    AUD_SEGMENT_ERROR_INVALID, "match.value: expected an array of two non-negative integers [low, high]" },
+    AUD_SEGMENT_ERROR_INVALID,
+    "match.value: expected an array of two non-negative integers [low, high]" },
   { "{\"match\": {\"field\": \"a\", \"op\": \"gt\", \"value\": 1, \"case_sensitive\": true}}",
     AUD_SEGMENT_ERROR_INVALID,
-    "match.case_sensitive: operator \"gt\" does not compare text; case_sensitive applies to eq, ne, "
-    "in, not_in, contains, not_contains, starts_with, ends_with, matches" },
+    "match.case_sensitive: operator \"gt\" does not compare text; case_sensitive applies to eq, "
+    "ne, in, not_in, contains, not_contains, starts_with, ends_with, matches" },
   { "{\"match\": {\"field\": \"a\", \"op\": \"eq\", \"value\": \"x\", \"case_sensitive\": 1}}",
     AUD_SEGMENT_ERROR_INVALID, "match.case_sensitive: expected true or false" },
 
@@ -335,12 +343,14 @@ static const struct
   { "{\"match\": {\"event\": \"a\", \"where\": [{\"property\": \"p\", \"op\": \"blank\", "
     "\"disabled\": true}]}}",
     AUD_SEGMENT_ERROR_INVALID,
-    "match.where[0]: unknown key \"disabled\"; expected one of property, op, value, case_sensitive" },
+    "match.where[0]: unknown key \"disabled\"; expected one of property, op, value, "
+    "case_sensitive" },
   { "{\"match\": {\"event\": \"a\", \"where\": [{\"op\": \"blank\"}]}}",
     AUD_SEGMENT_ERROR_INVALID, "match.where[0]: missing key \"property\"" },
   { "{\"match\": {\"event\": \"a\", \"when\": {}}}", AUD_SEGMENT_ERROR_INVALID,
     "match.when: expected exactly one of within_last_days, more_than_days_ago, between" },
-  { "{\"match\": {\"event\": \"a\", \"when\": {\"within_last_days\": 3, \"more_than_days_ago\": 1}}}",
+  { "{\"match\": {\"event\": \"a\", \"when\": {\"within_last_days\": 3, \"more_than_days_ago\": "
+    "1}}}",
     AUD_SEGMENT_ERROR_INVALID,
     "match.when: expected exactly one of within_last_days, more_than_days_ago, between" },
   { "{\"match\": {\"event\": \"a\", \"when\": {\"within_next_days\": 3}}}",
@@ -355,7 +365,8 @@ static const struct
   { "{\"match\": {\"event\": \"a\", \"when\": {\"between\": [\"2024-01-01\", \"2024-13-01\"]}}}",
     AUD_SEGMENT_ERROR_INVALID,
     "match.when.between[1]: expected an ISO date (YYYY-MM-DD) or date-time (YYYY-MM-DDTHH:MM:SS)" },
-  { "{\"match\": {\"event\": \"a\", \"when\": {\"between\": [\"2024-01-01\", \"2024-01-02T25:00\"]}}}",
+  { "{\"match\": {\"event\": \"a\", \"when\": {\"between\": [\"2024-01-01\", "
+    "\"2024-01-02T25:00\"]}}}",
     AUD_SEGMENT_ERROR_INVALID,
     "match.when.between[1]: expected an ISO date (YYYY-MM-DD) or date-time (YYYY-MM-DDTHH:MM:SS)" },
   { "{\"match\": {\"event\": \"a\", \"count\": {\"op\": \"ge\"}}}", AUD_SEGMENT_ERROR_INVALID,
@@ -386,7 +397,8 @@ static const struct
     "\"op\": \"gt\", \"value\": 1}}}",
     AUD_SEGMENT_ERROR_INVALID,
     "match.aggregate.fn: unknown function \"median\"; expected one of sum, avg, min, max" },
-  { "{\"match\": {\"event\": \"a\", \"aggregate\": {\"fn\": \"sum\", \"op\": \"gt\", \"value\": 1}}}",
+  { "{\"match\": {\"event\": \"a\", \"aggregate\": {\"fn\": \"sum\", \"op\": \"gt\", \"value\": "
+    "1}}}",
     AUD_SEGMENT_ERROR_INVALID, "match.aggregate: missing key \"property\"" },
   { "{\"match\": {\"event\": \"a\", \"aggregate\": {\"fn\": \"sum\", \"property\": \"q\", "
     "\"op\": \"contains\", \"value\": 1}}}",
@@ -415,7 +427,8 @@ static const struct
     "match.near.lon: expected a number from -180 to 180" },
   { "{\"match\": {\"near\": {\"lat\": 0, \"lon\": 0, \"km\": -1}}}", AUD_SEGMENT_ERROR_INVALID,
     "match.near.km: expected a non-negative number" },
-  { "{\"match\": {\"near\": {\"lat\": \"52.5\", \"lon\": 0, \"km\": 1}}}", AUD_SEGMENT_ERROR_INVALID,
+  { "{\"match\": {\"near\": {\"lat\": \"52.5\", \"lon\": 0, \"km\": 1}}}",
+    AUD_SEGMENT_ERROR_INVALID,
     "match.near.lat: expected a number from -90 to 90" },
   { "{\"match\": {\"near\": {\"lat\": 0, \"lon\": 0}}}", AUD_SEGMENT_ERROR_INVALID,
     "match.near: missing key \"km\"" },
@@ -435,7 +448,8 @@ static const struct
   /* Text that is not JSON, and numbers JSON cannot carry exactly. */
   { "", AUD_SEGMENT_ERROR_SYNTAX, NULL },
   { "{\"match\": {\"all\": [}}", AUD_SEGMENT_ERROR_SYNTAX, NULL },
-  { "{\"match\":\n {\"event\": \"a\", \"count\": {\"op\": \"ge\", \"value\": 12345678901234567890}}}",
+  { "{\"match\":\n {\"event\": \"a\", \"count\": {\"op\": \"ge\", \"value\": "
+    "12345678901234567890}}}",
     AUD_SEGMENT_ERROR_SYNTAX, "line 2, column 48: the number 12345678901234567890 is too large" },
   { "{\"match\": {\"near\": {\"lat\": 1e400, \"lon\": 0, \"km\": 1}}}", AUD_SEGMENT_ERROR_SYNTAX,
     "line 1, column 28: the number 1e400 is too large" },
@@ -575,6 +589,7 @@ test_segment_canonical_numbers (void)
   g_autofree char *json = NULL;
   g_autofree char *text = NULL;
   AudCondition *condition;
+  JsonArray *values;
   gint64 mantissa;
   guint scale;
 
@@ -590,19 +605,20 @@ test_segment_canonical_numbers (void)
   /* A decimal keeps its exact value: as written when a string, else in the
    * number's shortest form. */
   condition = segment->root->condition;
-  g_assert_true (aud_segment_value_get_decimal (json_array_get_element (json_node_get_array (condition->value), 0),
+  values = json_node_get_array (condition->value);
+  g_assert_true (aud_segment_value_get_decimal (json_array_get_element (values, 0),
                                                 &mantissa, &scale));
   g_assert_cmpint (mantissa, ==, 500);
   g_assert_cmpuint (scale, ==, 0);
-  g_assert_true (aud_segment_value_get_decimal (json_array_get_element (json_node_get_array (condition->value), 1),
+  g_assert_true (aud_segment_value_get_decimal (json_array_get_element (values, 1),
                                                 &mantissa, &scale));
   g_assert_cmpint (mantissa, ==, 1);
   g_assert_cmpuint (scale, ==, 1);
-  g_assert_true (aud_segment_value_get_decimal (json_array_get_element (json_node_get_array (condition->value), 5),
+  g_assert_true (aud_segment_value_get_decimal (json_array_get_element (values, 5),
                                                 &mantissa, &scale));
   g_assert_cmpint (mantissa, ==, 50000);
   g_assert_cmpuint (scale, ==, 2);
-  text = aud_segment_value_dup_text (json_array_get_element (json_node_get_array (condition->value), 4));
+  text = aud_segment_value_dup_text (json_array_get_element (values, 4));
   g_assert_cmpstr (text, ==, "0.0015");
 }
 
@@ -950,7 +966,8 @@ test_segment_resolve_types (void)
                         "\"country\"; category fields take blank, not_blank, eq, ne, in, not_in, "
                         "contains, not_contains, starts_with, ends_with, matches");
   assert_resolve_error (store,
-                        "{\"match\": {\"field\": \"signup\", \"op\": \"gt\", \"value\": \"2024-01-01\"}}",
+                        "{\"match\": {\"field\": \"signup\", \"op\": \"gt\", \"value\": "
+                        "\"2024-01-01\"}}",
                         AUD_SEGMENT_ERROR_INVALID,
                         "match.op: operator \"gt\" does not apply to the datetime field "
                         "\"signup\"; datetime fields take blank, not_blank, before, after, on, "
@@ -969,20 +986,23 @@ test_segment_resolve_types (void)
                         "{\"match\": {\"field\": \"age\", \"op\": \"gt\", \"value\": 17.5}}",
                         AUD_SEGMENT_ERROR_INVALID, "match.value: expected an integer");
   assert_resolve_error (store,
-                        "{\"match\": {\"field\": \"age\", \"op\": \"in\", \"value\": [1, \"two\"]}}",
+                        "{\"match\": {\"field\": \"age\", \"op\": \"in\", \"value\": [1, "
+                        "\"two\"]}}",
                         AUD_SEGMENT_ERROR_INVALID, "match.value[1]: expected an integer");
   assert_resolve_error (store,
                         "{\"match\": {\"field\": \"revenue\", \"op\": \"between\", "
                         "\"value\": [\"1,5\", 2]}}",
                         AUD_SEGMENT_ERROR_INVALID,
-                        "match.value[0]: expected a decimal number (a JSON number or a numeric string)");
+                        "match.value[0]: expected a decimal number (a JSON number or a numeric "
+                        "string)");
   assert_resolve_error (store,
                         "{\"match\": {\"field\": \"country\", \"op\": \"eq\", \"value\": 49}}",
                         AUD_SEGMENT_ERROR_INVALID, "match.value: expected a string");
   assert_resolve_error (store,
                         "{\"match\": {\"field\": \"birth_date\", \"op\": \"before\", "
                         "\"value\": \"2000-01-01T00:00:00\"}}",
-                        AUD_SEGMENT_ERROR_INVALID, "match.value: expected an ISO date (YYYY-MM-DD)");
+                        AUD_SEGMENT_ERROR_INVALID,
+                        "match.value: expected an ISO date (YYYY-MM-DD)");
   assert_resolve_error (store,
                         "{\"match\": {\"field\": \"birth_date\", \"op\": \"between\", "
                         "\"value\": [\"2000-01-01\", 2001]}}",
@@ -1067,7 +1087,8 @@ test_segment_saved_crud (void)
   g_assert_no_error (error);
   json = aud_segment_to_json (loaded, FALSE);
   g_assert_cmpstr (json, ==,
-                   "{\"format\":1,\"name\":\"Not Germans\",\"match\":{\"not\":{\"segment\":\"DACH\"}}}");
+                   "{\"format\":1,\"name\":\"Not Germans\","
+                   "\"match\":{\"not\":{\"segment\":\"DACH\"}}}");
   g_clear_pointer (&loaded, aud_segment_free);
   g_clear_pointer (&json, g_free);
   {
@@ -1115,7 +1136,8 @@ test_segment_resolve_missing_reference (void)
 {
   g_autoptr(AudStore) store = create_store ("missing-ref.audiences");
 
-  save_ok (store, "{\"name\": \"vip\", \"match\": {\"field\": \"age\", \"op\": \"ge\", \"value\": 18}}");
+  save_ok (store, "{\"name\": \"vip\", \"match\": {\"field\": \"age\", \"op\": \"ge\", "
+                  "\"value\": 18}}");
   save_ok (store, "{\"name\": \"a\", \"match\": {\"all\": [{\"segment\": \"vip\"}, "
                   "{\"segment\": \"b\"}]}}");
   save_ok (store, "{\"name\": \"b\", \"match\": {\"any\": [{\"segment\": \"gone\"}]}}");
@@ -1150,7 +1172,8 @@ test_segment_resolve_cycles (void)
   /* Saved cycles can only come from outside (an older file, another tool):
    * aud_segment_save() refuses them, see below. */
   insert_raw (store, "a", "{\"format\":1,\"name\":\"a\",\"match\":{\"segment\":\"b\"}}");
-  insert_raw (store, "b", "{\"format\":1,\"name\":\"b\",\"match\":{\"all\":[{\"segment\":\"a\"}]}}");
+  insert_raw (store, "b",
+              "{\"format\":1,\"name\":\"b\",\"match\":{\"all\":[{\"segment\":\"a\"}]}}");
   insert_raw (store, "self", "{\"format\":1,\"name\":\"self\",\"match\":{\"segment\":\"self\"}}");
 
   assert_resolve_error (store, "{\"match\": {\"segment\": \"a\"}}", AUD_SEGMENT_ERROR_CYCLE,
@@ -1184,7 +1207,8 @@ test_segment_resolve_cycles (void)
   segment = parse_ok ("{\"name\": \"y\", \"match\": {\"any\": [{\"segment\": \"x\"}]}}");
   g_assert_false (aud_segment_save (store, segment, TRUE, &error));
   g_assert_error (error, AUD_SEGMENT_ERROR, AUD_SEGMENT_ERROR_CYCLE);
-  g_assert_cmpstr (error->message, ==, "match.any[0].segment: segment \"y\" -> \"x\" -> \"y\" is a cycle");
+  g_assert_cmpstr (error->message, ==, "match.any[0].segment: segment \"y\" -> \"x\" -> \"y\" "
+                                       "is a cycle");
   g_clear_error (&error);
   g_clear_pointer (&segment, aud_segment_free);
 

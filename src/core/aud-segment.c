@@ -141,7 +141,9 @@ static const char * const node_keys[][9] = {
 
 static const char * const definition_keys[] = { "format", "name", "description", "match", NULL };
 static const char * const where_keys[] = { "property", "op", "value", "case_sensitive", NULL };
-static const char * const when_keys[] = { "within_last_days", "more_than_days_ago", "between", NULL };
+static const char * const when_keys[] = {
+  "within_last_days", "more_than_days_ago", "between", NULL
+};
 static const char * const count_keys[] = { "op", "value", NULL };
 static const char * const aggregate_keys[] = { "fn", "property", "op", "value", NULL };
 static const char * const near_keys[] = { "lat", "lon", "km", NULL };
@@ -594,10 +596,12 @@ aud_segment_node_copy (const AudSegmentNode *node)
   copy->when.from = g_strdup (node->when.from);
   copy->when.to = g_strdup (node->when.to);
   copy->distinct = g_strdup (node->distinct);
-  copy->distinct_field = node->distinct_field != NULL ? aud_field_copy (node->distinct_field) : NULL;
+  if (node->distinct_field != NULL)
+    copy->distinct_field = aud_field_copy (node->distinct_field);
   copy->aggregate_condition = condition_copy (node->aggregate_condition);
   copy->segment_name = g_strdup (node->segment_name);
-  copy->segment_root = node->segment_root != NULL ? aud_segment_node_copy (node->segment_root) : NULL;
+  if (node->segment_root != NULL)
+    copy->segment_root = aud_segment_node_copy (node->segment_root);
   copy->bucket_salt = g_strdup (node->bucket_salt);
   copy->canonical = g_strdup (node->canonical);
 
@@ -1146,7 +1150,10 @@ parse_group (AudSegmentNode  *node,
     }
 
   if (!JSON_NODE_HOLDS_ARRAY (member))
-    return set_error (error, AUD_SEGMENT_ERROR_INVALID, group_path, _("expected an array of nodes"));
+    {
+      return set_error (error, AUD_SEGMENT_ERROR_INVALID, group_path,
+                        _("expected an array of nodes"));
+    }
 
   array = json_node_get_array (member);
   for (guint i = 0; i < json_array_get_length (array); i++)
@@ -1576,7 +1583,8 @@ parse_bucket (AudSegmentNode  *node,
   JsonNode *salt_node;
   const char *salt;
 
-  if ((bucket = read_object (json_object_get_member (object, "bucket"), bucket_path, error)) == NULL ||
+  bucket = read_object (json_object_get_member (object, "bucket"), bucket_path, error);
+  if (bucket == NULL ||
       !check_keys (bucket, bucket_path, bucket_keys, error) ||
       !read_bucket_bound (bucket, bucket_path, "from", &node->bucket_from, error) ||
       !read_bucket_bound (bucket, bucket_path, "to", &node->bucket_to, error) ||
@@ -2640,7 +2648,8 @@ check_typed_value (JsonNode      *value,
     case AUD_FIELD_DATETIME:
       if (moment == MOMENT_NONE)
         return set_error (error, AUD_SEGMENT_ERROR_INVALID, path,
-                          _("expected an ISO date (YYYY-MM-DD) or date-time (YYYY-MM-DDTHH:MM:SS)"));
+                          _("expected an ISO date (YYYY-MM-DD) or date-time "
+                            "(YYYY-MM-DDTHH:MM:SS)"));
       return TRUE;
 
     case AUD_FIELD_BOOLEAN:
@@ -2802,7 +2811,8 @@ resolve_event (Resolver        *resolver,
                         &condition->field, NULL, error))
         return FALSE;
 
-      if (condition->field->type != AUD_FIELD_INTEGER && condition->field->type != AUD_FIELD_DECIMAL)
+      if (condition->field->type != AUD_FIELD_INTEGER &&
+          condition->field->type != AUD_FIELD_DECIMAL)
         {
           return set_error (error, AUD_SEGMENT_ERROR_INVALID, property_path,
                             _("\"%s\" needs a numeric property; \"%s\" is %s"),
