@@ -447,7 +447,9 @@ static const struct
 
   /* Text that is not JSON, and numbers JSON cannot carry exactly. */
   { "", AUD_SEGMENT_ERROR_SYNTAX, NULL },
-  { "{\"match\": {\"all\": [}}", AUD_SEGMENT_ERROR_SYNTAX, NULL },
+  { "{\"match\": {\"all\": [}}", AUD_SEGMENT_ERROR_SYNTAX,
+    "line 1, column 20: not valid JSON: Parse error: unexpected character `}', expected "
+    "character `]'" },
   { "{\"match\":\n {\"event\": \"a\", \"count\": {\"op\": \"ge\", \"value\": "
     "12345678901234567890}}}",
     AUD_SEGMENT_ERROR_SYNTAX, "line 2, column 48: the number 12345678901234567890 is too large" },

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
@@ -1894,8 +1895,18 @@ aud_segment_parse (const char  *json,
 
   if (!json_parser_load_from_data (parser, json, length, &local_error))
     {
-      g_set_error (error, AUD_SEGMENT_ERROR, AUD_SEGMENT_ERROR_SYNTAX,
-                   _("not a valid JSON document: %s"), local_error->message);
+      guint line, column;
+      int consumed = 0;
+
+      /* json-glib says "<data>:LINE:COLUMN: Parse error: …". */
+      if (sscanf (local_error->message, "<data>:%u:%u: %n", &line, &column, &consumed) == 2 &&
+          consumed > 0)
+        g_set_error (error, AUD_SEGMENT_ERROR, AUD_SEGMENT_ERROR_SYNTAX,
+                     _("line %u, column %u: not valid JSON: %s"), line, column,
+                     local_error->message + consumed);
+      else
+        g_set_error (error, AUD_SEGMENT_ERROR, AUD_SEGMENT_ERROR_SYNTAX,
+                     _("not valid JSON: %s"), local_error->message);
       return NULL;
     }
 
