@@ -1,0 +1,205 @@
+/* aud-bitmap-cache.c
+ *
+ * Copyright 2026 The Audiences authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "aud-bitmap-cache"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "aud-bitmap-cache.h"
+
+/* Bookkeeping per entry, counted against the limit with the data. */
+#define ENTRY_OVERHEAD 96
+
+typedef struct
+{
+  char             *key;
+  roaring_bitmap_t *bitmap;
+  gsize             bytes;
+  GList             link;   /* in lru; data points to the entry */
+} Entry;
+
+struct _AudBitmapCache
+{
+  GMutex      mutex;
+  GHashTable *entries;  /* key -> Entry (owned) */
+  GQueue      lru;      /* most recently used first */
+  gsize       size;
+  gsize       limit;
+};
+
+static void
+entry_free (gpointer data)
+{
+  Entry *entry = data;
+
+  g_free (entry->key);
+  roaring_bitmap_free (entry->bitmap);
+  g_free (entry);
+}
+
+AudBitmapCache *
+aud_bitmap_cache_new (gsize limit)
+{
+  AudBitmapCache *self = g_new0 (AudBitmapCache, 1);
+
+  g_mutex_init (&self->mutex);
+  self->entries = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, entry_free);
+  g_queue_init (&self->lru);
+  self->limit = limit;
+
+  return self;
+}
+
+void
+aud_bitmap_cache_free (AudBitmapCache *self)
+{
+  if (self == NULL)
+    return;
+
+  g_hash_table_unref (self->entries);
+  g_mutex_clear (&self->mutex);
+  g_free (self);
+}
+
+/* Removes @entry; the mutex is held. */
+static void
+remove_entry (AudBitmapCache *self,
+              Entry          *entry)
+{
+  g_queue_unlink (&self->lru, &entry->link);
+  self->size -= entry->bytes;
+  g_hash_table_remove (self->entries, entry->key);
+}
+
+/* Evicts from the tail until the size fits; the mutex is held. */
+static void
+evict (AudBitmapCache *self)
+{
+  while (self->size > self->limit && self->lru.tail != NULL)
+    remove_entry (self, self->lru.tail->data);
+}
+
+roaring_bitmap_t *
+aud_bitmap_cache_lookup (AudBitmapCache *self,
+                         const char     *key)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  Entry *entry;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (key != NULL, NULL);
+
+  locker = g_mutex_locker_new (&self->mutex);
+
+  entry = g_hash_table_lookup (self->entries, key);
+  if (entry == NULL)
+    return NULL;
+
+  g_queue_unlink (&self->lru, &entry->link);
+  g_queue_push_head_link (&self->lru, &entry->link);
+
+  return roaring_bitmap_copy (entry->bitmap);
+}
+
+void
+aud_bitmap_cache_insert (AudBitmapCache         *self,
+                         const char             *key,
+                         const roaring_bitmap_t *bitmap)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  Entry *entry;
+  Entry *old;
+  gsize bytes;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (key != NULL);
+  g_return_if_fail (bitmap != NULL);
+
+  bytes = roaring_bitmap_size_in_bytes (bitmap) + strlen (key) + ENTRY_OVERHEAD;
+
+  locker = g_mutex_locker_new (&self->mutex);
+
+  old = g_hash_table_lookup (self->entries, key);
+  if (old != NULL)
+    remove_entry (self, old);
+
+  if (bytes > self->limit)
+    return;
+
+  entry = g_new0 (Entry, 1);
+  entry->key = g_strdup (key);
+  entry->bitmap = roaring_bitmap_copy (bitmap);
+  entry->bytes = bytes;
+  entry->link.data = entry;
+
+  g_hash_table_insert (self->entries, entry->key, entry);
+  g_queue_push_head_link (&self->lru, &entry->link);
+  self->size += bytes;
+
+  evict (self);
+}
+
+void
+aud_bitmap_cache_clear (AudBitmapCache *self)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+
+  g_return_if_fail (self != NULL);
+
+  locker = g_mutex_locker_new (&self->mutex);
+
+  while (self->lru.head != NULL)
+    remove_entry (self, self->lru.head->data);
+}
+
+void
+aud_bitmap_cache_set_limit (AudBitmapCache *self,
+                            gsize           limit)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+
+  g_return_if_fail (self != NULL);
+
+  locker = g_mutex_locker_new (&self->mutex);
+
+  self->limit = limit;
+  evict (self);
+}
+
+gsize
+aud_bitmap_cache_get_limit (AudBitmapCache *self)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+
+  g_return_val_if_fail (self != NULL, 0);
+
+  locker = g_mutex_locker_new (&self->mutex);
+  return self->limit;
+}
+
+gsize
+aud_bitmap_cache_get_size (AudBitmapCache *self)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+
+  g_return_val_if_fail (self != NULL, 0);
+
+  locker = g_mutex_locker_new (&self->mutex);
+  return self->size;
+}
+
+guint
+aud_bitmap_cache_get_n_entries (AudBitmapCache *self)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+
+  g_return_val_if_fail (self != NULL, 0);
+
+  locker = g_mutex_locker_new (&self->mutex);
+  return g_hash_table_size (self->entries);
+}

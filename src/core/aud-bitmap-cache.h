@@ -1,0 +1,47 @@
+/* aud-bitmap-cache.h
+ *
+ * Copyright 2026 The Audiences authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+#include <roaring/roaring.h>
+
+G_BEGIN_DECLS
+
+/*
+ * A bounded map from string keys to immutable CRoaring bitmaps, evicting the
+ * least recently used entries once their total size exceeds the limit.
+ *
+ * Threading: every function may be called from any thread; the cache locks
+ * itself. Bitmaps go in and come out as copies, so no caller ever shares a
+ * bitmap with another thread.
+ */
+typedef struct _AudBitmapCache AudBitmapCache;
+
+AudBitmapCache   *aud_bitmap_cache_new       (gsize                    limit);
+void              aud_bitmap_cache_free      (AudBitmapCache          *self);
+
+/* Returns: (transfer full) (nullable): a copy of the bitmap stored under
+ * @key, or %NULL. */
+roaring_bitmap_t *aud_bitmap_cache_lookup    (AudBitmapCache          *self,
+                                              const char              *key);
+/* Stores a copy of @bitmap under @key (replacing any), then evicts the least
+ * recently used entries beyond the limit. A bitmap larger than the whole
+ * limit is not stored. */
+void              aud_bitmap_cache_insert    (AudBitmapCache          *self,
+                                              const char              *key,
+                                              const roaring_bitmap_t  *bitmap);
+void              aud_bitmap_cache_clear     (AudBitmapCache          *self);
+void              aud_bitmap_cache_set_limit (AudBitmapCache          *self,
+                                              gsize                    limit);
+gsize             aud_bitmap_cache_get_limit (AudBitmapCache          *self);
+/* The bytes held now (bitmaps and keys). */
+gsize             aud_bitmap_cache_get_size  (AudBitmapCache          *self);
+guint             aud_bitmap_cache_get_n_entries (AudBitmapCache      *self);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AudBitmapCache, aud_bitmap_cache_free)
+
+G_END_DECLS

@@ -1,0 +1,2732 @@
+/* aud-engine.c
+ *
+ * Copyright 2026 The Audiences authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "aud-engine"
+
+#include "config.h"
+
+#include <math.h>
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+
+#include "aud-bitmap-cache.h"
+#include "aud-compiler.h"
+#include "aud-dialect.h"
+#include "aud-engine.h"
+#include "aud-sql-functions-private.h"
+#include "aud-value.h"
+
+#define DEFAULT_CACHE_LIMIT ((gsize)256 * 1024 * 1024)
+#define MAX_DEPTH 64
+#define BATCH 4096
+/* Rows between two looks at the cancellable in loops that run in C. */
+#define CANCEL_CHECK_ROWS 16384
+#define MAX_POOLED_STORES 4
+#define EARTH_RADIUS_KM 6371.0
+
+struct _AudEngine
+{
+  GObject          parent_instance;
+
+  /* owned */
+  AudBitmapCache  *cache;
+  GMutex           pool_mutex;
+  GPtrArray       *pool;        /* (element-type AudStore): idle worker connections */
+
+  guint            leaf_runs;   /* atomic */
+};
+
+G_DEFINE_FINAL_TYPE (AudEngine, aud_engine, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (aud-engine-error-quark, aud_engine_error)
+
+/* One evaluation: a store, a reference time and what is derived from them.
+ * Lives on the stack of one call, on one thread. */
+typedef struct
+{
+  AudEngine         *engine;
+  AudStore          *store;
+  GCancellable      *cancellable;
+  char              *key_prefix;   /* workspace path and data version */
+  AudField          *latitude;
+  AudField          *longitude;
+  AudCompileContext  cc;
+  roaring_bitmap_t  *universe;     /* every customer row id */
+  guint32            max_id;
+} Eval;
+
+/* What one customer has for one criterion (explain). */
+typedef struct
+{
+  gint64   rows;      /* rows of the leaf's query: events counted, distinct values */
+  guint64  n_values;  /* aggregate: non-blank values */
+  AudWide  sum;
+  gint64   min, max;
+  gint64   ts;        /* occurrence: the first (last) time, if rows > 0 */
+  double   km;        /* near: the distance, if rows > 0 */
+} Observation;
+
+/* --- small helpers -------------------------------------------------------- */
+
+static void
+member_clear (gpointer data)
+{
+  AudMember *member = data;
+
+  g_clear_pointer (&member->external_id, g_free);
+}
+
+static void
+funnel_step_free (gpointer data)
+{
+  AudFunnelStep *step = data;
+
+  g_free (step->path);
+  g_free (step->label);
+  g_free (step);
+}
+
+static gboolean
+check_cancelled (Eval    *ev,
+                 guint64  row,
+                 GError **error)
+{
+  if (row % CANCEL_CHECK_ROWS == 0 &&
+      g_cancellable_set_error_if_cancelled (ev->cancellable, error))
+    return TRUE;
+
+  return FALSE;
+}
+
+/* The row id of a customer as a bitmap value; FALSE with @error set when it
+ * does not fit in 32 bits. */
+static gboolean
+row_id_value (sqlite3_int64  id,
+              guint32       *out,
+              GError       **error)
+{
+  if (id < 0 || id > G_MAXUINT32)
+    {
+      g_set_error (error, AUD_ENGINE_ERROR, AUD_ENGINE_ERROR_TOO_LARGE,
+                   _("Customer row id %" G_GINT64_FORMAT " is too large for the segment engine"),
+                   (gint64)id);
+      return FALSE;
+    }
+
+  *out = (guint32)id;
+  return TRUE;
+}
+
+/* Adds every value of @bitmap that @keep accepts, batching. */
+typedef gboolean (*KeepFunc) (gpointer data,
+                              guint32  id);
+
+static roaring_bitmap_t *
+filter_bitmap (const roaring_bitmap_t *bitmap,
+               KeepFunc                keep,
+               gpointer                data)
+{
+  roaring_bitmap_t *result = roaring_bitmap_create ();
+  roaring_uint32_iterator_t it;
+  guint32 batch[BATCH];
+  guint n = 0;
+
+  roaring_init_iterator (bitmap, &it);
+  for (; it.has_value; roaring_advance_uint32_iterator (&it))
+    {
+      if (!keep (data, it.current_value))
+        continue;
+
+      batch[n++] = it.current_value;
+      if (n == BATCH)
+        {
+          roaring_bitmap_add_many (result, n, batch);
+          n = 0;
+        }
+    }
+  roaring_bitmap_add_many (result, n, batch);
+
+  return result;
+}
+
+static sqlite3_stmt *
+prepare_leaf (Eval            *ev,
+              AudCompiledLeaf *leaf,
+              GError         **error)
+{
+  sqlite3_stmt *stmt = aud_store_prepare (ev->store, leaf->sql, error);
+
+  if (stmt == NULL)
+    {
+      g_prefix_error (error, _("Could not prepare a segment query: "));
+      return NULL;
+    }
+
+  for (guint i = 0; i < leaf->params->len; i++)
+    {
+      const AudSqlParam *p = &g_array_index (leaf->params, AudSqlParam, i);
+
+      switch (p->type)
+        {
+        case AUD_PARAM_INT:
+          sqlite3_bind_int64 (stmt, i + 1, p->integer);
+          break;
+
+        case AUD_PARAM_REAL:
+          sqlite3_bind_double (stmt, i + 1, p->real);
+          break;
+
+        case AUD_PARAM_TEXT:
+        default:
+          sqlite3_bind_text (stmt, i + 1, p->text, -1, SQLITE_STATIC);
+          break;
+        }
+    }
+
+  return stmt;
+}
+
+static gboolean
+step_error (Eval    *ev,
+            int      rc,
+            GError **error)
+{
+  if (rc == SQLITE_DONE)
+    return FALSE;
+
+  aud_store_set_error (ev->store, rc, error);
+  return TRUE;
+}
+
+/* --- predicates shared by the evaluation and explain ----------------------- */
+
+static gboolean
+count_satisfies (const AudCompiledLeaf *leaf,
+                 gint64                 count)
+{
+  const gint64 *v = leaf->count_value;
+
+  switch (leaf->count_op)
+    {
+    case AUD_OP_GE:
+      return count >= v[0];
+    case AUD_OP_GT:
+      return count > v[0];
+    case AUD_OP_LE:
+      return count <= v[0];
+    case AUD_OP_LT:
+      return count < v[0];
+    case AUD_OP_EQ:
+      return count == v[0];
+    case AUD_OP_BETWEEN:
+      return count >= v[0] && count <= v[1];
+    default:
+      g_return_val_if_reached (FALSE);
+    }
+}
+
+/* Blank values are skipped; no value at all never matches. The average is
+ * compared exactly: sum OP value * n. */
+static gboolean
+aggregate_satisfies (const AudCompiledLeaf *leaf,
+                     guint64                n,
+                     AudWide                sum,
+                     gint64                 min,
+                     gint64                 max)
+{
+  const AudExact *values = (const AudExact *)(gpointer)leaf->agg_values->data;
+  guint n_values = leaf->agg_values->len;
+
+  if (n == 0)
+    return FALSE;
+
+  switch (leaf->aggregate)
+    {
+    case AUD_AGG_SUM:
+      return aud_exact_compare (sum, leaf->agg_scale, leaf->agg_op, values, n_values);
+
+    case AUD_AGG_MIN:
+      return aud_exact_compare (min, leaf->agg_scale, leaf->agg_op, values, n_values);
+
+    case AUD_AGG_MAX:
+      return aud_exact_compare (max, leaf->agg_scale, leaf->agg_op, values, n_values);
+
+    case AUD_AGG_AVG:
+      {
+        AudExact scaled[n_values > 0 ? n_values : 1];
+
+        for (guint i = 0; i < n_values; i++)
+          {
+            scaled[i] = values[i];
+            scaled[i].mantissa *= (AudWide)n;
+          }
+
+        return aud_exact_compare (sum, leaf->agg_scale, leaf->agg_op, scaled, n_values);
+      }
+
+    case AUD_AGG_NONE:
+    default:
+      g_return_val_if_reached (FALSE);
+    }
+}
+
+static double
+haversine_km (double lat1,
+              double lon1,
+              double lat2,
+              double lon2)
+{
+  double p1 = lat1 * G_PI / 180.0;
+  double p2 = lat2 * G_PI / 180.0;
+  double dp = p2 - p1;
+  double dl = (lon2 - lon1) * G_PI / 180.0;
+  double a = sin (dp / 2) * sin (dp / 2) + cos (p1) * cos (p2) * sin (dl / 2) * sin (dl / 2);
+
+  return 2.0 * EARTH_RADIUS_KM * asin (MIN (1.0, sqrt (a)));
+}
+
+/* A coordinate column value in degrees; FALSE when it is blank or not a
+ * number. */
+static gboolean
+column_degrees (sqlite3_stmt *stmt,
+                int           column,
+                double        divisor,
+                double       *out)
+{
+  switch (sqlite3_column_type (stmt, column))
+    {
+    case SQLITE_INTEGER:
+      *out = (double)sqlite3_column_int64 (stmt, column) / divisor;
+      return TRUE;
+
+    case SQLITE_FLOAT:
+      *out = sqlite3_column_double (stmt, column) / divisor;
+      return TRUE;
+
+    case SQLITE_TEXT:
+      {
+        const char *text = (const char *)sqlite3_column_text (stmt, column);
+        char *end = NULL;
+
+        *out = g_ascii_strtod (text, &end);
+        while (end != NULL && g_ascii_isspace (*end))
+          end++;
+        return end != text && end != NULL && *end == '\0' && isfinite (*out);
+      }
+
+    default:
+      return FALSE;
+    }
+}
+
+/* The distance of the row's coordinates from the leaf's point, or -1. */
+static double
+row_distance (const AudCompiledLeaf *leaf,
+              sqlite3_stmt          *stmt)
+{
+  double lat, lon;
+
+  if (!column_degrees (stmt, 1, leaf->lat_divisor, &lat) ||
+      !column_degrees (stmt, 2, leaf->lon_divisor, &lon))
+    return -1;
+
+  return haversine_km (leaf->lat, leaf->lon, lat, lon);
+}
+
+/* --- running one leaf over every customer --------------------------------- */
+
+typedef struct
+{
+  const AudCompiledLeaf *leaf;
+  guint32               *counts;
+} CountFilter;
+
+static gboolean
+keep_count (gpointer data,
+            guint32  id)
+{
+  CountFilter *f = data;
+
+  return count_satisfies (f->leaf, f->counts[id]);
+}
+
+typedef struct
+{
+  const AudCompiledLeaf *leaf;
+  guint32               *n;
+  AudWide               *sum;
+  gint64                *best;   /* min or max */
+} AggregateFilter;
+
+static gboolean
+keep_aggregate (gpointer data,
+                guint32  id)
+{
+  AggregateFilter *f = data;
+
+  if (f->n[id] == 0)
+    return FALSE;
+
+  return aggregate_satisfies (f->leaf, f->n[id],
+                              f->sum != NULL ? f->sum[id] : 0,
+                              f->best != NULL ? f->best[id] : 0,
+                              f->best != NULL ? f->best[id] : 0);
+}
+
+typedef struct
+{
+  const AudCompiledLeaf *leaf;
+  gint64                *ts;
+} OccurrenceFilter;
+
+static gboolean
+keep_occurrence (gpointer data,
+                 guint32  id)
+{
+  OccurrenceFilter *f = data;
+
+  return f->ts[id] >= f->leaf->window_from && f->ts[id] <= f->leaf->window_to;
+}
+
+/* Reads the customer of the current row (column 0); FALSE (skip) when it is
+ * not a customer of the universe. */
+static gboolean
+row_customer (Eval         *ev,
+              sqlite3_stmt *stmt,
+              guint32      *id)
+{
+  sqlite3_int64 value;
+
+  if (sqlite3_column_type (stmt, 0) == SQLITE_NULL)
+    return FALSE;
+
+  value = sqlite3_column_int64 (stmt, 0);
+  if (value <= 0 || value > ev->max_id)
+    return FALSE;
+
+  *id = (guint32)value;
+  return TRUE;
+}
+
+/* Runs @leaf's query and turns its rows into the members. Returns NULL
+ * with @error set (cancelled included). */
+static roaring_bitmap_t *
+run_leaf (Eval            *ev,
+          AudCompiledLeaf *leaf,
+          GError         **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  roaring_bitmap_t *result = NULL;
+  guint64 row = 0;
+  int rc;
+
+  if (leaf->shape == AUD_LEAF_NONE)
+    return roaring_bitmap_create ();
+
+  if ((stmt = prepare_leaf (ev, leaf, error)) == NULL)
+    return NULL;
+
+  switch (leaf->shape)
+    {
+    case AUD_LEAF_IDS:
+      {
+        guint32 batch[BATCH];
+        guint n = 0;
+
+        result = roaring_bitmap_create ();
+        while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+          {
+            if (++row % CANCEL_CHECK_ROWS == 0 && check_cancelled (ev, row, error))
+              goto failed;
+
+            if (!row_customer (ev, stmt, &batch[n]))
+              continue;
+
+            if (++n == BATCH)
+              {
+                roaring_bitmap_add_many (result, n, batch);
+                n = 0;
+              }
+          }
+        roaring_bitmap_add_many (result, n, batch);
+        if (step_error (ev, rc, error))
+          goto failed;
+      }
+      break;
+
+    case AUD_LEAF_COUNT:
+      {
+        g_autofree guint32 *counts = g_new0 (guint32, (gsize)ev->max_id + 1);
+        CountFilter filter = { leaf, counts };
+        guint32 id;
+
+        while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+          {
+            if (++row % CANCEL_CHECK_ROWS == 0 && check_cancelled (ev, row, error))
+              return NULL;
+
+            if (row_customer (ev, stmt, &id) && counts[id] < G_MAXUINT32)
+              counts[id]++;
+          }
+        if (step_error (ev, rc, error))
+          return NULL;
+
+        /* Customers without a row have count 0, which may satisfy the
+         * operator ("did not", "at most 2 times"). */
+        result = filter_bitmap (ev->universe, keep_count, &filter);
+      }
+      break;
+
+    case AUD_LEAF_AGGREGATE:
+      {
+        gsize size = (gsize)ev->max_id + 1;
+        g_autofree guint32 *n = g_new0 (guint32, size);
+        g_autofree AudWide *sum = NULL;
+        g_autofree gint64 *best = NULL;
+        AggregateFilter filter;
+        guint32 id;
+
+        if (leaf->aggregate == AUD_AGG_SUM || leaf->aggregate == AUD_AGG_AVG)
+          sum = g_new0 (AudWide, size);
+        else
+          best = g_new0 (gint64, size);
+
+        while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+          {
+            gint64 value;
+
+            if (++row % CANCEL_CHECK_ROWS == 0 && check_cancelled (ev, row, error))
+              return NULL;
+
+            if (!row_customer (ev, stmt, &id) || sqlite3_column_type (stmt, 1) == SQLITE_NULL)
+              continue;
+
+            value = sqlite3_column_int64 (stmt, 1);
+            if (sum != NULL)
+              sum[id] += value;
+            else if (n[id] == 0 ||
+                     (leaf->aggregate == AUD_AGG_MIN ? value < best[id] : value > best[id]))
+              best[id] = value;
+            if (n[id] < G_MAXUINT32)
+              n[id]++;
+          }
+        if (step_error (ev, rc, error))
+          return NULL;
+
+        filter = (AggregateFilter) { leaf, n, sum, best };
+        result = filter_bitmap (ev->universe, keep_aggregate, &filter);
+      }
+      break;
+
+    case AUD_LEAF_OCCURRENCE:
+      {
+        gsize size = (gsize)ev->max_id + 1;
+        g_autofree gint64 *ts = g_new (gint64, size);
+        gint64 none = leaf->occurrence == AUD_OCCURRENCE_FIRST ? G_MAXINT64 : G_MININT64;
+        OccurrenceFilter filter = { leaf, ts };
+        roaring_bitmap_t *seen = roaring_bitmap_create ();
+        guint32 id;
+
+        for (gsize i = 0; i < size; i++)
+          ts[i] = none;
+
+        while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+          {
+            gint64 t;
+
+            if (++row % CANCEL_CHECK_ROWS == 0 && check_cancelled (ev, row, error))
+              {
+                roaring_bitmap_free (seen);
+                return NULL;
+              }
+
+            if (!row_customer (ev, stmt, &id))
+              continue;
+
+            t = sqlite3_column_int64 (stmt, 1);
+            roaring_bitmap_add (seen, id);
+            if (leaf->occurrence == AUD_OCCURRENCE_FIRST ? t < ts[id] : t > ts[id])
+              ts[id] = t;
+          }
+        if (step_error (ev, rc, error))
+          {
+            roaring_bitmap_free (seen);
+            return NULL;
+          }
+
+        result = filter_bitmap (seen, keep_occurrence, &filter);
+        roaring_bitmap_free (seen);
+      }
+      break;
+
+    case AUD_LEAF_NEAR:
+      {
+        guint32 id;
+
+        result = roaring_bitmap_create ();
+        while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+          {
+            double km;
+
+            if (++row % CANCEL_CHECK_ROWS == 0 && check_cancelled (ev, row, error))
+              goto failed;
+
+            if (!row_customer (ev, stmt, &id))
+              continue;
+
+            km = row_distance (leaf, stmt);
+            if (km >= 0 && km <= leaf->km)
+              roaring_bitmap_add (result, id);
+          }
+        if (step_error (ev, rc, error))
+          goto failed;
+      }
+      break;
+
+    case AUD_LEAF_NONE:
+    default:
+      g_assert_not_reached ();
+    }
+
+  return result;
+
+failed:
+  roaring_bitmap_free (result);
+  return NULL;
+}
+
+/* --- evaluation of a tree -------------------------------------------------- */
+
+/* Whether a node takes part: not disabled, and a `not` only with a child
+ * that takes part. */
+static gboolean
+node_is_active (const AudSegmentNode *node)
+{
+  if (node == NULL || node->disabled)
+    return FALSE;
+
+  if (node->kind == AUD_NODE_NOT)
+    return node->children != NULL && node->children->len == 1 &&
+           node_is_active (g_ptr_array_index (node->children, 0));
+
+  return TRUE;
+}
+
+static gboolean
+eval_begin (Eval          *ev,
+            AudEngine     *engine,
+            AudStore      *store,
+            gint64         now,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  g_autofree char *universe_key = NULL;
+
+  memset (ev, 0, sizeof *ev);
+  ev->engine = engine;
+  ev->store = store;
+  ev->cancellable = cancellable;
+
+  if (cancellable != NULL)
+    aud_store_watch_cancellable (store, cancellable);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return FALSE;
+
+  ev->key_prefix = g_strdup_printf ("%s\n%" G_GINT64_FORMAT "\n",
+                                    aud_store_get_path (store),
+                                    aud_store_get_data_version (store));
+  ev->latitude = aud_store_dup_field_by_role (store, AUD_SCOPE_CUSTOMER, AUD_ROLE_LATITUDE);
+  ev->longitude = aud_store_dup_field_by_role (store, AUD_SCOPE_CUSTOMER, AUD_ROLE_LONGITUDE);
+
+  ev->cc.dialect = aud_dialect_sqlite ();
+  ev->cc.now = now;
+  ev->cc.tz = g_time_zone_ref (aud_store_get_timezone (store));
+  ev->cc.latitude = ev->latitude;
+  ev->cc.longitude = ev->longitude;
+
+  universe_key = g_strconcat (ev->key_prefix, "universe", NULL);
+  ev->universe = aud_bitmap_cache_lookup (engine->cache, universe_key);
+  if (ev->universe == NULL)
+    {
+      g_autoptr(sqlite3_stmt) stmt = NULL;
+      guint32 batch[BATCH];
+      guint n = 0;
+      int rc;
+
+      stmt = aud_store_prepare (store, "SELECT id FROM customers", error);
+      if (stmt == NULL)
+        return FALSE;
+
+      ev->universe = roaring_bitmap_create ();
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          if (!row_id_value (sqlite3_column_int64 (stmt, 0), &batch[n], error))
+            return FALSE;
+
+          if (++n == BATCH)
+            {
+              roaring_bitmap_add_many (ev->universe, n, batch);
+              n = 0;
+            }
+        }
+      roaring_bitmap_add_many (ev->universe, n, batch);
+      if (step_error (ev, rc, error))
+        return FALSE;
+
+      roaring_bitmap_run_optimize (ev->universe);
+      aud_bitmap_cache_insert (engine->cache, universe_key, ev->universe);
+    }
+
+  ev->max_id = roaring_bitmap_is_empty (ev->universe) ? 0 : roaring_bitmap_maximum (ev->universe);
+
+  return TRUE;
+}
+
+static void
+eval_end (Eval *ev)
+{
+  if (ev->cancellable != NULL && ev->store != NULL)
+    aud_store_watch_cancellable (ev->store, NULL);
+
+  g_clear_pointer (&ev->key_prefix, g_free);
+  g_clear_pointer (&ev->latitude, aud_field_free);
+  g_clear_pointer (&ev->longitude, aud_field_free);
+  g_clear_pointer (&ev->cc.tz, g_time_zone_unref);
+  g_clear_pointer (&ev->universe, roaring_bitmap_free);
+}
+
+static roaring_bitmap_t *
+eval_leaf (Eval                 *ev,
+           const AudSegmentNode *node,
+           GError              **error)
+{
+  g_autoptr(AudCompiledLeaf) leaf = NULL;
+  g_autofree char *key = NULL;
+  roaring_bitmap_t *bitmap;
+
+  leaf = aud_compile_leaf (&ev->cc, node, FALSE, error);
+  if (leaf == NULL)
+    return NULL;
+
+  key = g_strconcat (ev->key_prefix, aud_compiled_leaf_get_key (leaf), NULL);
+  bitmap = aud_bitmap_cache_lookup (ev->engine->cache, key);
+  if (bitmap != NULL)
+    return bitmap;
+
+  g_atomic_int_inc (&ev->engine->leaf_runs);
+  g_debug ("%s: %s", node->path, leaf->sql);
+
+  bitmap = run_leaf (ev, leaf, error);
+  if (bitmap == NULL)
+    return NULL;
+
+  roaring_bitmap_run_optimize (bitmap);
+  roaring_bitmap_shrink_to_fit (bitmap);
+  aud_bitmap_cache_insert (ev->engine->cache, key, bitmap);
+
+  return bitmap;
+}
+
+static roaring_bitmap_t *
+eval_node (Eval                 *ev,
+           const AudSegmentNode *node,
+           guint                 depth,
+           GError              **error)
+{
+  roaring_bitmap_t *result = NULL;
+
+  if (g_cancellable_set_error_if_cancelled (ev->cancellable, error))
+    return NULL;
+
+  switch (node->kind)
+    {
+    case AUD_NODE_ALL:
+      for (guint i = 0; i < node->children->len; i++)
+        {
+          const AudSegmentNode *child = g_ptr_array_index (node->children, i);
+          roaring_bitmap_t *bitmap;
+
+          if (!node_is_active (child))
+            continue;
+
+          if ((bitmap = eval_node (ev, child, depth, error)) == NULL)
+            {
+              roaring_bitmap_free (result);
+              return NULL;
+            }
+
+          if (result == NULL)
+            result = bitmap;
+          else
+            {
+              roaring_bitmap_and_inplace (result, bitmap);
+              roaring_bitmap_free (bitmap);
+            }
+        }
+      return result != NULL ? result : roaring_bitmap_copy (ev->universe);
+
+    case AUD_NODE_ANY:
+      result = roaring_bitmap_create ();
+      for (guint i = 0; i < node->children->len; i++)
+        {
+          const AudSegmentNode *child = g_ptr_array_index (node->children, i);
+          roaring_bitmap_t *bitmap;
+
+          if (!node_is_active (child))
+            continue;
+
+          if ((bitmap = eval_node (ev, child, depth, error)) == NULL)
+            {
+              roaring_bitmap_free (result);
+              return NULL;
+            }
+
+          roaring_bitmap_or_inplace (result, bitmap);
+          roaring_bitmap_free (bitmap);
+        }
+      return result;
+
+    case AUD_NODE_NOT:
+      {
+        roaring_bitmap_t *child = eval_node (ev, g_ptr_array_index (node->children, 0), depth,
+                                             error);
+
+        if (child == NULL)
+          return NULL;
+
+        result = roaring_bitmap_andnot (ev->universe, child);
+        roaring_bitmap_free (child);
+        return result;
+      }
+
+    case AUD_NODE_SEGMENT:
+      if (depth >= MAX_DEPTH)
+        {
+          g_set_error (error, AUD_ENGINE_ERROR, AUD_ENGINE_ERROR_TOO_DEEP,
+                       _("%s: segment references are nested more than %d deep"),
+                       node->path, MAX_DEPTH);
+          return NULL;
+        }
+
+      if (node->segment_root == NULL)
+        {
+          g_set_error (error, AUD_SEGMENT_ERROR, AUD_SEGMENT_ERROR_UNKNOWN_NAME,
+                       _("%s: unknown segment “%s”"), node->path,
+                       node->segment_name != NULL ? node->segment_name : "");
+          return NULL;
+        }
+
+      /* A referenced definition with nothing enabled matches everyone, as
+       * an empty `all` does. */
+      if (!node_is_active (node->segment_root))
+        return roaring_bitmap_copy (ev->universe);
+
+      return eval_node (ev, node->segment_root, depth + 1, error);
+
+    case AUD_NODE_FIELD:
+    case AUD_NODE_EVENT:
+    case AUD_NODE_NEAR:
+    case AUD_NODE_BUCKET:
+    default:
+      return eval_leaf (ev, node, error);
+    }
+}
+
+static roaring_bitmap_t *
+eval_root (Eval                 *ev,
+           const AudSegmentNode *root,
+           GError              **error)
+{
+  if (!node_is_active (root))
+    return roaring_bitmap_copy (ev->universe);
+
+  return eval_node (ev, root, 0, error);
+}
+
+/* A resolved private copy of @segment. */
+static AudSegment *
+resolve_copy (const AudSegment  *segment,
+              AudStore          *store,
+              GError           **error)
+{
+  g_autoptr(AudSegment) copy = aud_segment_copy (segment);
+
+  if (copy->root == NULL)
+    copy->root = aud_segment_node_new_group (AUD_NODE_ALL);
+
+  if (!aud_segment_resolve (copy, store, error))
+    return NULL;
+
+  return g_steal_pointer (&copy);
+}
+
+/* --- descriptions ----------------------------------------------------------- */
+
+/* A condition value for display: "DE", 12.5, ["DE", "FR"]. */
+static char *
+format_value (JsonNode *value)
+{
+  if (value == NULL)
+    return g_strdup ("");
+
+  if (JSON_NODE_HOLDS_ARRAY (value))
+    {
+      JsonArray *array = json_node_get_array (value);
+      GString *s = g_string_new ("[");
+
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          g_autofree char *item = format_value (json_array_get_element (array, i));
+
+          g_string_append_printf (s, "%s%s", i > 0 ? ", " : "", item);
+        }
+      g_string_append_c (s, ']');
+      return g_string_free (s, FALSE);
+    }
+
+  if (JSON_NODE_HOLDS_VALUE (value) && json_node_get_value_type (value) == G_TYPE_STRING)
+    return g_strdup_printf ("\"%s\"", json_node_get_string (value));
+
+  return aud_segment_value_dup_text (value) ?: g_strdup ("null");
+}
+
+/* The @index-th element of a pair value as display text. */
+static char *
+format_element (JsonNode *value,
+                guint     index)
+{
+  if (value == NULL || !JSON_NODE_HOLDS_ARRAY (value) ||
+      json_array_get_length (json_node_get_array (value)) <= index)
+    return g_strdup ("?");
+
+  return format_value (json_array_get_element (json_node_get_array (value), index));
+}
+
+static char *
+describe_condition (const AudCondition *cond)
+{
+  g_autofree char *v = format_value (cond->value);
+  g_autofree char *a = format_element (cond->value, 0);
+  g_autofree char *b = format_element (cond->value, 1);
+  g_autofree char *days = aud_segment_value_dup_text (cond->value);
+  const char *name = cond->name;
+  char *text;
+
+  switch (cond->op)
+    {
+    case AUD_OP_BLANK:
+      text = g_strdup_printf (_("%s is blank"), name);
+      break;
+    case AUD_OP_NOT_BLANK:
+      text = g_strdup_printf (_("%s is not blank"), name);
+      break;
+    case AUD_OP_EQ:
+      text = g_strdup_printf (_("%s is %s"), name, v);
+      break;
+    case AUD_OP_NE:
+      text = g_strdup_printf (_("%s is not %s"), name, v);
+      break;
+    case AUD_OP_IN:
+      text = g_strdup_printf (_("%s is one of %s"), name, v);
+      break;
+    case AUD_OP_NOT_IN:
+      text = g_strdup_printf (_("%s is none of %s"), name, v);
+      break;
+    case AUD_OP_CONTAINS:
+      text = g_strdup_printf (_("%s contains %s"), name, v);
+      break;
+    case AUD_OP_NOT_CONTAINS:
+      text = g_strdup_printf (_("%s does not contain %s"), name, v);
+      break;
+    case AUD_OP_STARTS_WITH:
+      text = g_strdup_printf (_("%s starts with %s"), name, v);
+      break;
+    case AUD_OP_ENDS_WITH:
+      text = g_strdup_printf (_("%s ends with %s"), name, v);
+      break;
+    case AUD_OP_MATCHES:
+      text = g_strdup_printf (_("%s matches %s"), name, v);
+      break;
+    case AUD_OP_LT:
+      text = g_strdup_printf (_("%s < %s"), name, v);
+      break;
+    case AUD_OP_LE:
+      text = g_strdup_printf (_("%s ≤ %s"), name, v);
+      break;
+    case AUD_OP_GT:
+      text = g_strdup_printf (_("%s > %s"), name, v);
+      break;
+    case AUD_OP_GE:
+      text = g_strdup_printf (_("%s ≥ %s"), name, v);
+      break;
+    case AUD_OP_BETWEEN:
+      text = g_strdup_printf (_("%s is between %s and %s"), name, a, b);
+      break;
+    case AUD_OP_BEFORE:
+      text = g_strdup_printf (_("%s is before %s"), name, v);
+      break;
+    case AUD_OP_AFTER:
+      text = g_strdup_printf (_("%s is after %s"), name, v);
+      break;
+    case AUD_OP_ON:
+      text = g_strdup_printf (_("%s is on %s"), name, v);
+      break;
+    case AUD_OP_WITHIN_LAST_DAYS:
+      text = g_strdup_printf (_("%s is within the last %s days"), name, days);
+      break;
+    case AUD_OP_MORE_THAN_DAYS_AGO:
+      text = g_strdup_printf (_("%s is more than %s days ago"), name, days);
+      break;
+    case AUD_OP_WITHIN_NEXT_DAYS:
+      text = g_strdup_printf (_("%s is within the next %s days"), name, days);
+      break;
+    case AUD_OP_AGE_BETWEEN:
+      text = g_strdup_printf (_("age from %s is between %s and %s"), name, a, b);
+      break;
+    case AUD_OP_BIRTHDAY_WITHIN_DAYS:
+      text = g_strdup_printf (_("birthday from %s is within the next %s days"), name, days);
+      break;
+    case AUD_OP_IS_TRUE:
+      text = g_strdup_printf (_("%s is true"), name);
+      break;
+    case AUD_OP_IS_FALSE:
+      text = g_strdup_printf (_("%s is false"), name);
+      break;
+    default:
+      text = g_strdup_printf ("%s %s %s", name, aud_op_to_string (cond->op), v);
+      break;
+    }
+
+  if (cond->case_sensitive)
+    {
+      char *sensitive = g_strdup_printf (_("%s (case-sensitive)"), text);
+
+      g_free (text);
+      text = sensitive;
+    }
+
+  return text;
+}
+
+static char *
+describe_when (const AudWhen *when)
+{
+  switch (when->kind)
+    {
+    case AUD_WHEN_WITHIN_LAST_DAYS:
+      return g_strdup_printf (_("in the last %" G_GINT64_FORMAT " days"), when->days);
+    case AUD_WHEN_MORE_THAN_DAYS_AGO:
+      return g_strdup_printf (_("more than %" G_GINT64_FORMAT " days ago"), when->days);
+    case AUD_WHEN_BETWEEN:
+      return g_strdup_printf (_("between %s and %s"), when->from, when->to);
+    case AUD_WHEN_ALWAYS:
+    default:
+      return NULL;
+    }
+}
+
+/* "purchase events with amount > 5 in the last 30 days"; @singular for
+ * first/last ("purchase event"); @with_when FALSE leaves the window out. */
+static char *
+describe_events (const AudSegmentNode *node,
+                 gboolean              singular,
+                 gboolean              with_when)
+{
+  g_autoptr(GString) s = g_string_new (NULL);
+  g_autofree char *names = NULL;
+  g_autofree char *when = with_when ? describe_when (&node->when) : NULL;
+
+  if (node->event_names == NULL || node->event_names[0] == NULL ||
+      g_str_equal (node->event_names[0], "*"))
+    names = g_strdup (_("any"));
+  else
+    names = g_strjoinv (_(" or "), node->event_names);
+
+  g_string_printf (s, singular ? _("%s event") : _("%s events"), names);
+
+  for (guint i = 0; node->where != NULL && i < node->where->len; i++)
+    {
+      g_autofree char *cond = describe_condition (g_ptr_array_index (node->where, i));
+
+      g_string_append_printf (s, i == 0 ? _(" with %s") : _(" and %s"), cond);
+    }
+
+  if (when != NULL)
+    g_string_append_printf (s, " %s", when);
+
+  return g_string_free (g_steal_pointer (&s), FALSE);
+}
+
+static char *
+describe_count (const AudSegmentNode *node)
+{
+  gint64 a = node->count_value[0];
+  gint64 b = node->count_value[1];
+
+  switch (node->count_op)
+    {
+    case AUD_OP_GT:
+      return g_strdup_printf ("> %" G_GINT64_FORMAT, a);
+    case AUD_OP_LE:
+      return g_strdup_printf ("≤ %" G_GINT64_FORMAT, a);
+    case AUD_OP_LT:
+      return g_strdup_printf ("< %" G_GINT64_FORMAT, a);
+    case AUD_OP_EQ:
+      return g_strdup_printf ("= %" G_GINT64_FORMAT, a);
+    case AUD_OP_BETWEEN:
+      return g_strdup_printf (_("between %" G_GINT64_FORMAT " and %" G_GINT64_FORMAT), a, b);
+    case AUD_OP_GE:
+    default:
+      return g_strdup_printf ("≥ %" G_GINT64_FORMAT, a);
+    }
+}
+
+static const char *
+aggregate_name (AudAggregate aggregate)
+{
+  switch (aggregate)
+    {
+    case AUD_AGG_SUM:
+      return _("sum");
+    case AUD_AGG_AVG:
+      return _("average");
+    case AUD_AGG_MIN:
+      return _("minimum");
+    case AUD_AGG_MAX:
+      return _("maximum");
+    case AUD_AGG_NONE:
+    default:
+      return "";
+    }
+}
+
+/* The subject of an event criterion, the part before its requirement:
+ * "purchase events in the last 30 days", "distinct category of ...",
+ * "sum of amount over ...", "first purchase event". */
+static char *
+describe_event_subject (const AudSegmentNode *node)
+{
+  g_autofree char *events = NULL;
+
+  if (node->occurrence != AUD_OCCURRENCE_ANY)
+    {
+      events = describe_events (node, TRUE, FALSE);
+      return g_strdup_printf (node->occurrence == AUD_OCCURRENCE_FIRST ?
+                              _("first %s") : _("last %s"), events);
+    }
+
+  events = describe_events (node, FALSE, TRUE);
+
+  if (node->aggregate != AUD_AGG_NONE && node->aggregate_condition != NULL)
+    return g_strdup_printf (_("%s of %s over %s"), aggregate_name (node->aggregate),
+                            node->aggregate_condition->name, events);
+
+  if (node->distinct != NULL)
+    return g_strdup_printf (_("distinct %s of %s"), node->distinct, events);
+
+  return g_steal_pointer (&events);
+}
+
+/* The requirement of an event criterion: "≥ 1", "> 100", "in the last 30
+ * days". */
+static char *
+describe_event_requirement (const AudSegmentNode *node)
+{
+  if (node->occurrence != AUD_OCCURRENCE_ANY)
+    return describe_when (&node->when) ?: g_strdup (_("at any time"));
+
+  if (node->aggregate != AUD_AGG_NONE && node->aggregate_condition != NULL)
+    {
+      const AudCondition *agg = node->aggregate_condition;
+      g_autofree char *v = format_value (agg->value);
+      g_autofree char *a = format_element (agg->value, 0);
+      g_autofree char *b = format_element (agg->value, 1);
+
+      switch (agg->op)
+        {
+        case AUD_OP_EQ:
+          return g_strdup_printf ("= %s", v);
+        case AUD_OP_NE:
+          return g_strdup_printf ("≠ %s", v);
+        case AUD_OP_LT:
+          return g_strdup_printf ("< %s", v);
+        case AUD_OP_LE:
+          return g_strdup_printf ("≤ %s", v);
+        case AUD_OP_GT:
+          return g_strdup_printf ("> %s", v);
+        case AUD_OP_GE:
+          return g_strdup_printf ("≥ %s", v);
+        case AUD_OP_BETWEEN:
+          return g_strdup_printf (_("between %s and %s"), a, b);
+        default:
+          return g_strdup_printf ("%s %s", aud_op_to_string (agg->op), v);
+        }
+    }
+
+  return describe_count (node);
+}
+
+char *
+aud_engine_describe_node (const AudSegmentNode *node)
+{
+  g_return_val_if_fail (node != NULL, NULL);
+
+  switch (node->kind)
+    {
+    case AUD_NODE_ALL:
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "all of %u criterion",
+                                           "all of %u criteria", node->children->len),
+                              node->children->len);
+
+    case AUD_NODE_ANY:
+      return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "any of %u criterion",
+                                           "any of %u criteria", node->children->len),
+                              node->children->len);
+
+    case AUD_NODE_NOT:
+      {
+        g_autofree char *child = node->children->len > 0 ?
+                                 aud_engine_describe_node (g_ptr_array_index (node->children, 0)) :
+                                 g_strdup ("");
+
+        return g_strdup_printf (_("not: %s"), child);
+      }
+
+    case AUD_NODE_FIELD:
+      return describe_condition (node->condition);
+
+    case AUD_NODE_EVENT:
+      {
+        g_autofree char *subject = describe_event_subject (node);
+        g_autofree char *requirement = describe_event_requirement (node);
+
+        return g_strdup_printf (_("%s %s"), subject, requirement);
+      }
+
+    case AUD_NODE_NEAR:
+      return g_strdup_printf (_("within %g km of %g, %g"), node->km, node->lat, node->lon);
+
+    case AUD_NODE_SEGMENT:
+      return g_strdup_printf (_("in segment “%s”"), node->segment_name);
+
+    case AUD_NODE_BUCKET:
+      return g_strdup_printf (_("holdout bucket %d to %d (salt “%s”)"),
+                              node->bucket_from, node->bucket_to, node->bucket_salt);
+
+    default:
+      return g_strdup ("?");
+    }
+}
+
+/* --- explain ---------------------------------------------------------------- */
+
+/* A 128-bit scaled integer as decimal text. */
+static char *
+format_wide (AudWide value,
+             guint   scale)
+{
+  char digits[64];
+  unsigned __int128 magnitude = value < 0 ? -(unsigned __int128)value : (unsigned __int128)value;
+  GString *s = g_string_new (value < 0 ? "-" : "");
+  int n = 0;
+
+  do
+    {
+      digits[n++] = '0' + (int)(magnitude % 10);
+      magnitude /= 10;
+    }
+  while (magnitude > 0 || n <= (int)scale);
+
+  for (int i = n - 1; i >= 0; i--)
+    {
+      g_string_append_c (s, digits[i]);
+      if (i == (int)scale && scale > 0)
+        g_string_append_c (s, '.');
+    }
+
+  return g_string_free (s, FALSE);
+}
+
+/* The stored value of @field for one customer as display text; NULL for a
+ * blank. */
+static char *
+field_value_text (Eval            *ev,
+                  const AudField  *field,
+                  gint64           row,
+                  GError         **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *sql = NULL;
+  int rc;
+
+  /* The column name comes from the catalog. */
+  sql = g_strdup_printf ("SELECT %s FROM customers WHERE id = ?1", field->column);
+  if ((stmt = aud_store_prepare (ev->store, sql, error)) == NULL)
+    return NULL;
+
+  sqlite3_bind_int64 (stmt, 1, row);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      step_error (ev, rc, error);
+      return NULL;
+    }
+
+  if (sqlite3_column_type (stmt, 0) == SQLITE_NULL ||
+      (sqlite3_column_type (stmt, 0) == SQLITE_TEXT && sqlite3_column_bytes (stmt, 0) == 0))
+    return NULL;
+
+  switch (field->type)
+    {
+    case AUD_FIELD_TEXT:
+    case AUD_FIELD_CATEGORY:
+      return g_strdup_printf ("\"%s\"", sqlite3_column_text (stmt, 0));
+
+    case AUD_FIELD_DECIMAL:
+      return aud_value_format_decimal (sqlite3_column_int64 (stmt, 0), field->scale);
+
+    case AUD_FIELD_DATETIME:
+      return aud_value_format_datetime (sqlite3_column_int64 (stmt, 0));
+
+    case AUD_FIELD_BOOLEAN:
+      return g_strdup (sqlite3_column_int64 (stmt, 0) ? "true" : "false");
+
+    case AUD_FIELD_INTEGER:
+    case AUD_FIELD_DATE:
+    default:
+      return g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+    }
+}
+
+/* Runs @leaf restricted to customer @row and collects what it has. Returns
+ * FALSE with @error set. */
+static gboolean
+observe_leaf (Eval            *ev,
+              AudCompiledLeaf *leaf,
+              gint64           row,
+              Observation     *obs,
+              GError         **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  int rc;
+
+  memset (obs, 0, sizeof *obs);
+  obs->km = -1;
+
+  if (leaf->shape == AUD_LEAF_NONE)
+    return TRUE;
+
+  g_assert (leaf->restrict_param >= 0);
+  g_array_index (leaf->params, AudSqlParam, leaf->restrict_param).integer = row;
+
+  if ((stmt = prepare_leaf (ev, leaf, error)) == NULL)
+    return FALSE;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      obs->rows++;
+
+      switch (leaf->shape)
+        {
+        case AUD_LEAF_AGGREGATE:
+          if (sqlite3_column_type (stmt, 1) != SQLITE_NULL)
+            {
+              gint64 value = sqlite3_column_int64 (stmt, 1);
+
+              obs->sum += value;
+              if (obs->n_values == 0 || value < obs->min)
+                obs->min = value;
+              if (obs->n_values == 0 || value > obs->max)
+                obs->max = value;
+              obs->n_values++;
+            }
+          break;
+
+        case AUD_LEAF_OCCURRENCE:
+          {
+            gint64 t = sqlite3_column_int64 (stmt, 1);
+
+            if (obs->rows == 1 ||
+                (leaf->occurrence == AUD_OCCURRENCE_FIRST ? t < obs->ts : t > obs->ts))
+              obs->ts = t;
+          }
+          break;
+
+        case AUD_LEAF_NEAR:
+          obs->km = row_distance (leaf, stmt);
+          break;
+
+        case AUD_LEAF_IDS:
+        case AUD_LEAF_COUNT:
+        case AUD_LEAF_NONE:
+        default:
+          break;
+        }
+    }
+
+  return !step_error (ev, rc, error);
+}
+
+/* Whether the observation satisfies the leaf (the same rules as run_leaf). */
+static gboolean
+observation_passes (const AudCompiledLeaf *leaf,
+                    const Observation     *obs)
+{
+  switch (leaf->shape)
+    {
+    case AUD_LEAF_IDS:
+      return obs->rows > 0;
+
+    case AUD_LEAF_COUNT:
+      return count_satisfies (leaf, obs->rows);
+
+    case AUD_LEAF_AGGREGATE:
+      return aggregate_satisfies (leaf, obs->n_values, obs->sum, obs->min, obs->max);
+
+    case AUD_LEAF_OCCURRENCE:
+      return obs->rows > 0 && obs->ts >= leaf->window_from && obs->ts <= leaf->window_to;
+
+    case AUD_LEAF_NEAR:
+      return obs->km >= 0 && obs->km <= leaf->km;
+
+    case AUD_LEAF_NONE:
+    default:
+      return FALSE;
+    }
+}
+
+static char *
+describe_observed_aggregate (const AudSegmentNode  *node,
+                             const AudCompiledLeaf *leaf,
+                             const Observation     *obs)
+{
+  if (obs->n_values == 0)
+    return g_strdup (_("no values"));
+
+  switch (node->aggregate)
+    {
+    case AUD_AGG_SUM:
+      return format_wide (obs->sum, leaf->agg_scale);
+
+    case AUD_AGG_MIN:
+      return format_wide (obs->min, leaf->agg_scale);
+
+    case AUD_AGG_MAX:
+      return format_wide (obs->max, leaf->agg_scale);
+
+    case AUD_AGG_AVG:
+    default:
+      {
+        /* Two more decimals than stored, rounded half away from zero. */
+        AudWide scaled = obs->sum * 100;
+        AudWide n = (AudWide)obs->n_values;
+        AudWide q = (scaled + (scaled >= 0 ? n / 2 : -(n / 2))) / n;
+
+        return format_wide (q, leaf->agg_scale + 2);
+      }
+    }
+}
+
+static AudExplanation *
+explanation_new (const AudSegmentNode *node,
+                 char                 *text,
+                 gboolean              passed)
+{
+  AudExplanation *e = g_new0 (AudExplanation, 1);
+
+  e->path = g_strdup (node->path);
+  e->text = text;
+  e->passed = passed;
+
+  return e;
+}
+
+static AudExplanation *
+explain_leaf (Eval                 *ev,
+              const AudSegmentNode *node,
+              gint64                row,
+              GError              **error)
+{
+  g_autoptr(AudCompiledLeaf) leaf = NULL;
+  g_autofree char *what = aud_engine_describe_node (node);
+  Observation obs;
+  gboolean passed;
+
+  leaf = aud_compile_leaf (&ev->cc, node, TRUE, error);
+  if (leaf == NULL || !observe_leaf (ev, leaf, row, &obs, error))
+    return NULL;
+
+  passed = observation_passes (leaf, &obs);
+
+  switch (node->kind)
+    {
+    case AUD_NODE_FIELD:
+      {
+        g_autoptr(GError) local_error = NULL;
+        g_autofree char *value = field_value_text (ev, node->condition->field, row, &local_error);
+
+        if (local_error != NULL)
+          {
+            g_propagate_error (error, g_steal_pointer (&local_error));
+            return NULL;
+          }
+
+        if (value == NULL)
+          return explanation_new (node, g_strdup_printf (passed ? _("%s: yes (blank)") :
+                                                         _("%s: no (blank)"), what), passed);
+
+        if (passed && node->condition->op == AUD_OP_EQ)
+          return explanation_new (node, g_strdup_printf (_("%s: yes"), what), passed);
+
+        return explanation_new (node, g_strdup_printf (passed ? _("%s: yes (the value is %s)") :
+                                                       _("%s: no (the value is %s)"),
+                                                       what, value),
+                                passed);
+      }
+
+    case AUD_NODE_EVENT:
+      {
+        g_autofree char *subject = describe_event_subject (node);
+        g_autofree char *requirement = describe_event_requirement (node);
+        g_autofree char *seen = NULL;
+
+        if (leaf->shape == AUD_LEAF_OCCURRENCE)
+          seen = obs.rows > 0 ? aud_value_format_datetime (obs.ts) : g_strdup (_("none"));
+        else if (leaf->shape == AUD_LEAF_AGGREGATE)
+          seen = describe_observed_aggregate (node, leaf, &obs);
+        else
+          seen = g_strdup_printf ("%" G_GINT64_FORMAT, obs.rows);
+
+        /* Translators: "purchase events in the last 30 days: 0, needs ≥ 1" */
+        return explanation_new (node, g_strdup_printf (_("%s: %s, needs %s"), subject, seen,
+                                                       requirement),
+                                passed);
+      }
+
+    case AUD_NODE_NEAR:
+      if (leaf->shape == AUD_LEAF_NONE)
+        return explanation_new (node, g_strdup_printf (_("%s: no (the workspace has no latitude "
+                                                         "and longitude fields)"), what), FALSE);
+      if (obs.km < 0)
+        return explanation_new (node, g_strdup_printf (_("%s: no (no coordinates)"), what), FALSE);
+      return explanation_new (node, g_strdup_printf (passed ? _("%s: yes (%.1f km away)") :
+                                                     _("%s: no (%.1f km away)"), what, obs.km),
+                              passed);
+
+    case AUD_NODE_BUCKET:
+      {
+        g_autoptr(sqlite3_stmt) stmt = NULL;
+        int bucket = -1;
+
+        stmt = aud_store_prepare (ev->store, "SELECT external_id FROM customers WHERE id = ?1",
+                                  error);
+        if (stmt == NULL)
+          return NULL;
+        sqlite3_bind_int64 (stmt, 1, row);
+        if (sqlite3_step (stmt) == SQLITE_ROW)
+          bucket = _aud_bucket_of (NULL, node->bucket_salt, -1,
+                                   (const char *)sqlite3_column_text (stmt, 0), -1);
+
+        return explanation_new (node, g_strdup_printf (passed ? _("%s: yes (bucket %d)") :
+                                                       _("%s: no (bucket %d)"), what, bucket),
+                                passed);
+      }
+
+    default:
+      g_assert_not_reached ();
+    }
+}
+
+static AudExplanation *
+explain_node (Eval                 *ev,
+              const AudSegmentNode *node,
+              gint64                row,
+              guint                 depth,
+              GError              **error)
+{
+  AudExplanation *e;
+
+  if (g_cancellable_set_error_if_cancelled (ev->cancellable, error))
+    return NULL;
+
+  if (!node_is_active (node))
+    {
+      g_autofree char *what = aud_engine_describe_node (node);
+
+      e = explanation_new (node, g_strdup_printf (_("%s (off)"), what), FALSE);
+      e->skipped = TRUE;
+      return e;
+    }
+
+  switch (node->kind)
+    {
+    case AUD_NODE_ALL:
+    case AUD_NODE_ANY:
+    case AUD_NODE_NOT:
+      {
+        g_autoptr(GPtrArray) children = g_ptr_array_new_with_free_func ((GDestroyNotify)aud_explanation_free);
+        guint n_active = 0;
+        guint n_passed = 0;
+        gboolean passed;
+        char *text;
+
+        for (guint i = 0; i < node->children->len; i++)
+          {
+            AudExplanation *child = explain_node (ev, g_ptr_array_index (node->children, i),
+                                                  row, depth, error);
+
+            if (child == NULL)
+              return NULL;
+
+            if (!child->skipped)
+              {
+                n_active++;
+                n_passed += child->passed;
+              }
+            g_ptr_array_add (children, child);
+          }
+
+        if (node->kind == AUD_NODE_ALL)
+          {
+            passed = n_passed == n_active;
+            text = g_strdup_printf (_("all of these: %u of %u passed"), n_passed, n_active);
+          }
+        else if (node->kind == AUD_NODE_ANY)
+          {
+            passed = n_passed > 0;
+            text = g_strdup_printf (_("any of these: %u of %u passed"), n_passed, n_active);
+          }
+        else
+          {
+            passed = n_passed == 0;
+            text = g_strdup (passed ? _("not: the part below failed") :
+                             _("not: the part below passed"));
+          }
+
+        e = explanation_new (node, text, passed);
+        e->children = g_steal_pointer (&children);
+        return e;
+      }
+
+    case AUD_NODE_SEGMENT:
+      {
+        AudExplanation *inner;
+
+        if (depth >= MAX_DEPTH)
+          {
+            g_set_error (error, AUD_ENGINE_ERROR, AUD_ENGINE_ERROR_TOO_DEEP,
+                         _("%s: segment references are nested more than %d deep"),
+                         node->path, MAX_DEPTH);
+            return NULL;
+          }
+
+        if (node->segment_root == NULL)
+          {
+            g_set_error (error, AUD_SEGMENT_ERROR, AUD_SEGMENT_ERROR_UNKNOWN_NAME,
+                         _("%s: unknown segment “%s”"), node->path,
+                         node->segment_name != NULL ? node->segment_name : "");
+            return NULL;
+          }
+
+        inner = explain_node (ev, node->segment_root, row, depth + 1, error);
+        if (inner == NULL)
+          return NULL;
+
+        e = explanation_new (node, NULL, inner->skipped || inner->passed);
+        e->text = g_strdup_printf (e->passed ? _("in segment “%s”: yes") :
+                                   _("in segment “%s”: no"), node->segment_name);
+        e->children = g_ptr_array_new_with_free_func ((GDestroyNotify)aud_explanation_free);
+        g_ptr_array_add (e->children, inner);
+        return e;
+      }
+
+    case AUD_NODE_FIELD:
+    case AUD_NODE_EVENT:
+    case AUD_NODE_NEAR:
+    case AUD_NODE_BUCKET:
+    default:
+      return explain_leaf (ev, node, row, error);
+    }
+}
+
+void
+aud_explanation_free (AudExplanation *explanation)
+{
+  if (explanation == NULL)
+    return;
+
+  g_free (explanation->path);
+  g_free (explanation->text);
+  g_clear_pointer (&explanation->children, g_ptr_array_unref);
+  g_free (explanation);
+}
+
+static void
+append_explanation (GString              *out,
+                    const AudExplanation *e,
+                    guint                 level)
+{
+  for (guint i = 0; i < level; i++)
+    g_string_append (out, "  ");
+
+  g_string_append (out, e->skipped ? "– " : e->passed ? "✓ " : "✗ ");
+  g_string_append (out, e->text);
+  g_string_append_c (out, '\n');
+
+  for (guint i = 0; e->children != NULL && i < e->children->len; i++)
+    append_explanation (out, g_ptr_array_index (e->children, i), level + 1);
+}
+
+char *
+aud_explanation_to_text (const AudExplanation *explanation)
+{
+  GString *out;
+
+  g_return_val_if_fail (explanation != NULL, NULL);
+
+  out = g_string_new (NULL);
+  append_explanation (out, explanation, 0);
+
+  return g_string_free (out, FALSE);
+}
+
+/* --- GObject ---------------------------------------------------------------- */
+
+static void
+aud_engine_finalize (GObject *object)
+{
+  AudEngine *self = (AudEngine *)object;
+
+  g_clear_pointer (&self->cache, aud_bitmap_cache_free);
+  g_clear_pointer (&self->pool, g_ptr_array_unref);
+  g_mutex_clear (&self->pool_mutex);
+
+  G_OBJECT_CLASS (aud_engine_parent_class)->finalize (object);
+}
+
+static void
+aud_engine_class_init (AudEngineClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = aud_engine_finalize;
+}
+
+static void
+aud_engine_init (AudEngine *self)
+{
+  self->cache = aud_bitmap_cache_new (DEFAULT_CACHE_LIMIT);
+  self->pool = g_ptr_array_new_with_free_func (g_object_unref);
+  g_mutex_init (&self->pool_mutex);
+}
+
+/* --- public API -------------------------------------------------------------- */
+
+/**
+ * aud_engine_new:
+ *
+ * Returns: (transfer full): a new engine with an empty cache
+ */
+AudEngine *
+aud_engine_new (void)
+{
+  return g_object_new (AUD_TYPE_ENGINE, NULL);
+}
+
+void
+aud_engine_set_cache_limit (AudEngine *self,
+                            gsize      bytes)
+{
+  g_return_if_fail (AUD_IS_ENGINE (self));
+
+  aud_bitmap_cache_set_limit (self->cache, bytes);
+}
+
+gsize
+aud_engine_get_cache_limit (AudEngine *self)
+{
+  g_return_val_if_fail (AUD_IS_ENGINE (self), 0);
+
+  return aud_bitmap_cache_get_limit (self->cache);
+}
+
+gsize
+aud_engine_get_cache_size (AudEngine *self)
+{
+  g_return_val_if_fail (AUD_IS_ENGINE (self), 0);
+
+  return aud_bitmap_cache_get_size (self->cache);
+}
+
+void
+aud_engine_clear_cache (AudEngine *self)
+{
+  g_return_if_fail (AUD_IS_ENGINE (self));
+
+  aud_bitmap_cache_clear (self->cache);
+}
+
+guint
+aud_engine_get_leaf_runs (AudEngine *self)
+{
+  g_return_val_if_fail (AUD_IS_ENGINE (self), 0);
+
+  return (guint)g_atomic_int_get (&self->leaf_runs);
+}
+
+gint64
+aud_engine_get_default_now (AudStore *store)
+{
+  gint64 now;
+
+  g_return_val_if_fail (AUD_IS_STORE (store), 0);
+
+  now = aud_store_get_reference_time (store);
+  if (now >= 0)
+    return now;
+
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+/**
+ * aud_engine_evaluate:
+ * @self: the engine
+ * @store: the workspace, used on the calling thread
+ * @segment: a parsed definition
+ * @now: the reference time, UTC seconds
+ * @cancellable: (nullable): a cancellable
+ * @error: return location for an error
+ *
+ * Returns: (transfer full): the members as a bitmap of customer row ids, or
+ *   %NULL with @error set
+ */
+roaring_bitmap_t *
+aud_engine_evaluate (AudEngine         *self,
+                     AudStore          *store,
+                     const AudSegment  *segment,
+                     gint64             now,
+                     GCancellable      *cancellable,
+                     GError           **error)
+{
+  g_autoptr(AudSegment) resolved = NULL;
+  roaring_bitmap_t *result = NULL;
+  Eval ev;
+
+  g_return_val_if_fail (AUD_IS_ENGINE (self), NULL);
+  g_return_val_if_fail (AUD_IS_STORE (store), NULL);
+  g_return_val_if_fail (segment != NULL, NULL);
+
+  if (eval_begin (&ev, self, store, now, cancellable, error) &&
+      (resolved = resolve_copy (segment, store, error)) != NULL)
+    result = eval_root (&ev, resolved->root, error);
+
+  eval_end (&ev);
+  return result;
+}
+
+/**
+ * aud_engine_count:
+ * @self: the engine
+ * @store: the workspace, used on the calling thread
+ * @segment: a parsed definition
+ * @now: the reference time, UTC seconds
+ * @result: (out caller-allocates): the count
+ * @cancellable: (nullable): a cancellable
+ * @error: return location for an error
+ *
+ * Returns: %FALSE with @error set on failure
+ */
+gboolean
+aud_engine_count (AudEngine         *self,
+                  AudStore          *store,
+                  const AudSegment  *segment,
+                  gint64             now,
+                  AudCount          *result,
+                  GCancellable      *cancellable,
+                  GError           **error)
+{
+  g_autoptr(AudSegment) resolved = NULL;
+  roaring_bitmap_t *members = NULL;
+  Eval ev;
+
+  g_return_val_if_fail (AUD_IS_ENGINE (self), FALSE);
+  g_return_val_if_fail (AUD_IS_STORE (store), FALSE);
+  g_return_val_if_fail (segment != NULL, FALSE);
+  g_return_val_if_fail (result != NULL, FALSE);
+
+  if (eval_begin (&ev, self, store, now, cancellable, error) &&
+      (resolved = resolve_copy (segment, store, error)) != NULL &&
+      (members = eval_root (&ev, resolved->root, error)) != NULL)
+    {
+      result->count = (gint64)roaring_bitmap_get_cardinality (members);
+      result->total = (gint64)roaring_bitmap_get_cardinality (ev.universe);
+      result->share = result->total > 0 ? (double)result->count / (double)result->total : 0.0;
+      roaring_bitmap_free (members);
+      eval_end (&ev);
+      return TRUE;
+    }
+
+  eval_end (&ev);
+  return FALSE;
+}
+
+/**
+ * aud_engine_funnel:
+ *
+ * See aud-engine.h. Returns: (transfer full) (element-type AudFunnelStep)
+ */
+GPtrArray *
+aud_engine_funnel (AudEngine         *self,
+                   AudStore          *store,
+                   const AudSegment  *segment,
+                   gint64             now,
+                   GCancellable      *cancellable,
+                   GError           **error)
+{
+  g_autoptr(AudSegment) resolved = NULL;
+  g_autoptr(GPtrArray) steps = NULL;
+  g_autoptr(GPtrArray) layers = g_ptr_array_new ();
+  roaring_bitmap_t *remaining = NULL;
+  Eval ev;
+
+  g_return_val_if_fail (AUD_IS_ENGINE (self), NULL);
+  g_return_val_if_fail (AUD_IS_STORE (store), NULL);
+  g_return_val_if_fail (segment != NULL, NULL);
+
+  if (!eval_begin (&ev, self, store, now, cancellable, error) ||
+      (resolved = resolve_copy (segment, store, error)) == NULL)
+    {
+      eval_end (&ev);
+      return NULL;
+    }
+
+  if (resolved->root->kind == AUD_NODE_ALL && !resolved->root->disabled)
+    {
+      for (guint i = 0; i < resolved->root->children->len; i++)
+        {
+          AudSegmentNode *child = g_ptr_array_index (resolved->root->children, i);
+
+          if (node_is_active (child))
+            g_ptr_array_add (layers, child);
+        }
+    }
+  else if (node_is_active (resolved->root))
+    g_ptr_array_add (layers, resolved->root);
+
+  steps = g_ptr_array_new_with_free_func (funnel_step_free);
+  for (guint i = 0; i < layers->len; i++)
+    {
+      AudSegmentNode *layer = g_ptr_array_index (layers, i);
+      roaring_bitmap_t *bitmap = eval_node (&ev, layer, 0, error);
+      AudFunnelStep *step;
+
+      if (bitmap == NULL)
+        {
+          roaring_bitmap_free (remaining);
+          eval_end (&ev);
+          return NULL;
+        }
+
+      step = g_new0 (AudFunnelStep, 1);
+      step->path = g_strdup (layer->path);
+      step->label = aud_engine_describe_node (layer);
+      step->count = (gint64)roaring_bitmap_get_cardinality (bitmap);
+
+      if (remaining == NULL)
+        remaining = bitmap;
+      else
+        {
+          roaring_bitmap_and_inplace (remaining, bitmap);
+          roaring_bitmap_free (bitmap);
+        }
+      step->remaining = (gint64)roaring_bitmap_get_cardinality (remaining);
+
+      g_ptr_array_add (steps, step);
+    }
+
+  roaring_bitmap_free (remaining);
+  eval_end (&ev);
+
+  return g_steal_pointer (&steps);
+}
+
+void
+aud_overlap_free (AudOverlap *overlap)
+{
+  if (overlap == NULL)
+    return;
+
+  g_free (overlap->sizes);
+  g_free (overlap->matrix);
+  g_free (overlap);
+}
+
+/**
+ * aud_engine_overlap:
+ *
+ * See aud-engine.h. Returns: (transfer full)
+ */
+AudOverlap *
+aud_engine_overlap (AudEngine          *self,
+                    AudStore           *store,
+                    AudSegment * const *segments,
+                    guint               n_segments,
+                    gint64              now,
+                    GCancellable       *cancellable,
+                    GError            **error)
+{
+  g_autoptr(AudOverlap) overlap = NULL;
+  roaring_bitmap_t **sets;
+  roaring_bitmap_t *all = NULL;
+  gboolean ok = TRUE;
+  Eval ev;
+
+  g_return_val_if_fail (AUD_IS_ENGINE (self), NULL);
+  g_return_val_if_fail (AUD_IS_STORE (store), NULL);
+  g_return_val_if_fail (segments != NULL || n_segments == 0, NULL);
+
+  if (n_segments == 0)
+    {
+      g_set_error_literal (error, AUD_ENGINE_ERROR, AUD_ENGINE_ERROR_INVALID,
+                           _("An overlap needs at least one segment"));
+      return NULL;
+    }
+
+  if (!eval_begin (&ev, self, store, now, cancellable, error))
+    {
+      eval_end (&ev);
+      return NULL;
+    }
+
+  sets = g_new0 (roaring_bitmap_t *, n_segments);
+  for (guint i = 0; ok && i < n_segments; i++)
+    {
+      g_autoptr(AudSegment) resolved = resolve_copy (segments[i], store, error);
+
+      ok = resolved != NULL && (sets[i] = eval_root (&ev, resolved->root, error)) != NULL;
+    }
+
+  if (ok)
+    {
+      guint n = n_segments;
+
+      overlap = g_new0 (AudOverlap, 1);
+      overlap->n = n;
+      overlap->total = (gint64)roaring_bitmap_get_cardinality (ev.universe);
+      overlap->sizes = g_new0 (gint64, n);
+      overlap->matrix = g_new0 (gint64, (gsize)n * n);
+
+      all = roaring_bitmap_create ();
+      for (guint i = 0; i < n; i++)
+        {
+          overlap->sizes[i] = (gint64)roaring_bitmap_get_cardinality (sets[i]);
+          roaring_bitmap_or_inplace (all, sets[i]);
+          for (guint j = 0; j < n; j++)
+            overlap->matrix[i * n + j] = i == j ? overlap->sizes[i] :
+                                         (gint64)roaring_bitmap_and_cardinality (sets[i], sets[j]);
+        }
+      overlap->union_count = (gint64)roaring_bitmap_get_cardinality (all);
+
+      if (n <= 3)
+        {
+          overlap->has_regions = TRUE;
+          overlap->regions[0] = overlap->total - overlap->union_count;
+          for (guint mask = 1; mask < (1u << n); mask++)
+            {
+              roaring_bitmap_t *region = NULL;
+
+              for (guint i = 0; i < n; i++)
+                {
+                  if ((mask & (1u << i)) == 0)
+                    continue;
+                  if (region == NULL)
+                    region = roaring_bitmap_copy (sets[i]);
+                  else
+                    roaring_bitmap_and_inplace (region, sets[i]);
+                }
+              for (guint i = 0; i < n; i++)
+                {
+                  if ((mask & (1u << i)) != 0)
+                    continue;
+                  roaring_bitmap_andnot_inplace (region, sets[i]);
+                }
+
+              overlap->regions[mask] = (gint64)roaring_bitmap_get_cardinality (region);
+              roaring_bitmap_free (region);
+            }
+        }
+    }
+
+  for (guint i = 0; i < n_segments; i++)
+    roaring_bitmap_free (sets[i]);
+  g_free (sets);
+  roaring_bitmap_free (all);
+  eval_end (&ev);
+
+  return ok ? g_steal_pointer (&overlap) : NULL;
+}
+
+/* External ids of @ids, in that order. */
+static gboolean
+fill_external_ids (Eval     *ev,
+                   GArray   *members,
+                   GError  **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  stmt = aud_store_prepare (ev->store, "SELECT external_id FROM customers WHERE id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < members->len; i++)
+    {
+      AudMember *member = &g_array_index (members, AudMember, i);
+      int rc;
+
+      sqlite3_reset (stmt);
+      sqlite3_bind_int64 (stmt, 1, member->row_id);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        member->external_id = g_strdup ((const char *)sqlite3_column_text (stmt, 0));
+      else if (rc != SQLITE_DONE)
+        {
+          aud_store_set_error (ev->store, rc, error);
+          return FALSE;
+        }
+    }
+
+  return TRUE;
+}
+
+static gint
+compare_uint32 (gconstpointer a,
+                gconstpointer b)
+{
+  guint32 x = *(const guint32 *)a;
+  guint32 y = *(const guint32 *)b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* @n distinct ranks in [0, @cardinality), drawn with @seed (Floyd's
+ * algorithm), sorted. */
+static guint32 *
+draw_ranks (guint64 cardinality,
+            guint   n,
+            guint64 seed)
+{
+  g_autoptr(GHashTable) chosen = g_hash_table_new (NULL, NULL);
+  guint32 seeds[2] = { (guint32)seed, (guint32)(seed >> 32) };
+  GRand *rand = g_rand_new_with_seed_array (seeds, 2);
+  guint32 *ranks = g_new (guint32, n);
+  guint k = 0;
+
+  for (guint64 j = cardinality - n; j < cardinality; j++)
+    {
+      guint32 t = (guint32)g_rand_int_range (rand, 0, (gint32)(j + 1));
+
+      if (g_hash_table_contains (chosen, GUINT_TO_POINTER (t + 1)))
+        t = (guint32)j;
+
+      g_hash_table_add (chosen, GUINT_TO_POINTER (t + 1));
+      ranks[k++] = t;
+    }
+
+  g_rand_free (rand);
+  qsort (ranks, n, sizeof (guint32), (GCompareFunc)compare_uint32);
+
+  return ranks;
+}
+
+/**
+ * aud_engine_sample:
+ *
+ * See aud-engine.h. Returns: (transfer full) (element-type AudMember)
+ */
+GArray *
+aud_engine_sample (AudEngine         *self,
+                   AudStore          *store,
+                   const AudSegment  *segment,
+                   gint64             now,
+                   AudSampleOrder     order,
+                   guint              n,
+                   guint64            seed,
+                   GCancellable      *cancellable,
+                   GError           **error)
+{
+  g_autoptr(AudSegment) resolved = NULL;
+  g_autoptr(GArray) members = NULL;
+  roaring_bitmap_t *bitmap = NULL;
+  gboolean ok = FALSE;
+  guint64 cardinality;
+  Eval ev;
+
+  g_return_val_if_fail (AUD_IS_ENGINE (self), NULL);
+  g_return_val_if_fail (AUD_IS_STORE (store), NULL);
+  g_return_val_if_fail (segment != NULL, NULL);
+
+  members = g_array_new (FALSE, TRUE, sizeof (AudMember));
+  g_array_set_clear_func (members, member_clear);
+
+  if (!eval_begin (&ev, self, store, now, cancellable, error) ||
+      (resolved = resolve_copy (segment, store, error)) == NULL ||
+      (bitmap = eval_root (&ev, resolved->root, error)) == NULL)
+    goto out;
+
+  cardinality = roaring_bitmap_get_cardinality (bitmap);
+
+  if (order == AUD_SAMPLE_BY_EXTERNAL_ID)
+    {
+      g_autoptr(sqlite3_stmt) stmt = NULL;
+      guint64 row = 0;
+      int rc;
+
+      stmt = aud_store_prepare (store, "SELECT id, external_id FROM customers "
+                                "ORDER BY external_id", error);
+      if (stmt == NULL)
+        goto out;
+
+      while (members->len < MIN (n, cardinality) && (rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          gint64 id = sqlite3_column_int64 (stmt, 0);
+          AudMember member;
+
+          if (++row % CANCEL_CHECK_ROWS == 0 && check_cancelled (&ev, row, error))
+            goto out;
+
+          if (id <= 0 || id > G_MAXUINT32 || !roaring_bitmap_contains (bitmap, (guint32)id))
+            continue;
+
+          member.row_id = id;
+          member.external_id = g_strdup ((const char *)sqlite3_column_text (stmt, 1));
+          g_array_append_val (members, member);
+        }
+
+      if (members->len < MIN (n, cardinality) && step_error (&ev, rc, error))
+        goto out;
+    }
+  else if (order == AUD_SAMPLE_RANDOM && n < cardinality)
+    {
+      g_autofree guint32 *ranks = draw_ranks (cardinality, n, seed);
+
+      for (guint i = 0; i < n; i++)
+        {
+          AudMember member = { 0, NULL };
+          guint32 value;
+
+          roaring_bitmap_select (bitmap, ranks[i], &value);
+          member.row_id = value;
+          g_array_append_val (members, member);
+        }
+
+      if (!fill_external_ids (&ev, members, error))
+        goto out;
+    }
+  else
+    {
+      roaring_uint32_iterator_t it;
+
+      roaring_init_iterator (bitmap, &it);
+      for (; it.has_value && members->len < n; roaring_advance_uint32_iterator (&it))
+        {
+          AudMember member = { it.current_value, NULL };
+
+          g_array_append_val (members, member);
+        }
+
+      if (!fill_external_ids (&ev, members, error))
+        goto out;
+    }
+
+  ok = TRUE;
+
+out:
+  roaring_bitmap_free (bitmap);
+  eval_end (&ev);
+
+  return ok ? g_steal_pointer (&members) : NULL;
+}
+
+/**
+ * aud_engine_explain:
+ *
+ * See aud-engine.h. Returns: (transfer full)
+ */
+AudExplanation *
+aud_engine_explain (AudEngine         *self,
+                    AudStore          *store,
+                    const AudSegment  *segment,
+                    const char        *external_id,
+                    gint64             now,
+                    GCancellable      *cancellable,
+                    GError           **error)
+{
+  g_autoptr(AudSegment) resolved = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  AudExplanation *result = NULL;
+  gint64 row;
+  int rc;
+  Eval ev;
+
+  g_return_val_if_fail (AUD_IS_ENGINE (self), NULL);
+  g_return_val_if_fail (AUD_IS_STORE (store), NULL);
+  g_return_val_if_fail (segment != NULL, NULL);
+  g_return_val_if_fail (external_id != NULL, NULL);
+
+  if (!eval_begin (&ev, self, store, now, cancellable, error) ||
+      (resolved = resolve_copy (segment, store, error)) == NULL ||
+      (stmt = aud_store_prepare (store, "SELECT id FROM customers WHERE external_id = ?1",
+                                 error)) == NULL)
+    goto out;
+
+  sqlite3_bind_text (stmt, 1, external_id, -1, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    {
+      g_set_error (error, AUD_ENGINE_ERROR, AUD_ENGINE_ERROR_NOT_FOUND,
+                   _("There is no customer with id “%s”"), external_id);
+      goto out;
+    }
+  if (rc != SQLITE_ROW)
+    {
+      aud_store_set_error (store, rc, error);
+      goto out;
+    }
+  row = sqlite3_column_int64 (stmt, 0);
+
+  result = explain_node (&ev, resolved->root, row, 0, error);
+
+  /* A definition with nothing enabled matches everyone. */
+  if (result != NULL && result->skipped)
+    result->passed = TRUE;
+
+out:
+  eval_end (&ev);
+  return result;
+}
+
+/**
+ * aud_engine_combine_segments:
+ *
+ * See aud-engine.h. Returns: (transfer full)
+ */
+AudSegment *
+aud_engine_combine_segments (AudStore           *store,
+                             AudSetOperation     operation,
+                             const char * const *names,
+                             guint               n_names,
+                             const char         *name,
+                             GError            **error)
+{
+  g_autoptr(AudSegment) segment = NULL;
+  AudSegmentNode *root;
+  AudSegmentNode *target;
+
+  g_return_val_if_fail (AUD_IS_STORE (store), NULL);
+  g_return_val_if_fail (names != NULL || n_names == 0, NULL);
+
+  if (n_names < 2)
+    {
+      g_set_error_literal (error, AUD_ENGINE_ERROR, AUD_ENGINE_ERROR_INVALID,
+                           _("Combining segments needs at least two segments"));
+      return NULL;
+    }
+
+  for (guint i = 0; i < n_names; i++)
+    {
+      g_autoptr(AudSegment) saved = NULL;
+      g_autoptr(GError) local_error = NULL;
+
+      saved = aud_segment_lookup (store, names[i], &local_error);
+      if (saved == NULL)
+        {
+          if (g_error_matches (local_error, AUD_SEGMENT_ERROR, AUD_SEGMENT_ERROR_UNKNOWN_NAME))
+            g_set_error (error, AUD_ENGINE_ERROR, AUD_ENGINE_ERROR_NOT_FOUND,
+                         _("There is no saved segment named “%s”"), names[i]);
+          else
+            g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+    }
+
+  root = aud_segment_node_new_group (operation == AUD_SET_UNION ? AUD_NODE_ANY : AUD_NODE_ALL);
+  target = root;
+
+  for (guint i = 0; i < n_names; i++)
+    {
+      if (operation == AUD_SET_DIFFERENCE && i == 1)
+        {
+          AudSegmentNode *not = aud_segment_node_new_group (AUD_NODE_NOT);
+
+          if (n_names > 2)
+            {
+              target = aud_segment_node_new_group (AUD_NODE_ANY);
+              g_ptr_array_add (not->children, target);
+            }
+          else
+            target = not;
+
+          g_ptr_array_add (root->children, not);
+        }
+
+      g_ptr_array_add (target->children, aud_segment_node_new_segment (names[i]));
+    }
+
+  aud_segment_node_update (root, "match");
+
+  segment = g_new0 (AudSegment, 1);
+  segment->name = g_strdup (name);
+  segment->root = root;
+
+  return g_steal_pointer (&segment);
+}
+
+/* --- async ------------------------------------------------------------------ */
+
+typedef enum
+{
+  TASK_COUNT,
+  TASK_FUNNEL,
+  TASK_OVERLAP,
+  TASK_SAMPLE,
+  TASK_EXPLAIN,
+} TaskKind;
+
+typedef struct
+{
+  TaskKind        kind;
+  char           *path;
+  GPtrArray      *segments;     /* (element-type AudSegment): private copies */
+  gint64          now;
+  AudSampleOrder  order;
+  guint           n;
+  guint64         seed;
+  char           *external_id;
+} TaskData;
+
+static void
+task_data_free (gpointer data)
+{
+  TaskData *td = data;
+
+  g_free (td->path);
+  g_clear_pointer (&td->segments, g_ptr_array_unref);
+  g_free (td->external_id);
+  g_free (td);
+}
+
+/* A connection to @path for this worker: an idle one, or a new one. */
+static AudStore *
+take_store (AudEngine   *self,
+            const char  *path,
+            GError     **error)
+{
+  {
+    g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->pool_mutex);
+
+    for (guint i = 0; i < self->pool->len; i++)
+      {
+        AudStore *store = g_ptr_array_index (self->pool, i);
+
+        if (g_strcmp0 (aud_store_get_path (store), path) == 0)
+          return g_ptr_array_steal_index_fast (self->pool, i);
+      }
+  }
+
+  return aud_store_open (path, AUD_STORE_OPEN_DEFAULT, error);
+}
+
+static void
+give_back_store (AudEngine *self,
+                 AudStore  *store)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->pool_mutex);
+
+  aud_store_watch_cancellable (store, NULL);
+  aud_store_rollback (store);
+
+  if (self->pool->len < MAX_POOLED_STORES)
+    g_ptr_array_add (self->pool, store);
+  else
+    g_object_unref (store);
+}
+
+static void
+run_task (GTask        *task,
+          gpointer      source_object,
+          gpointer      task_data,
+          GCancellable *cancellable)
+{
+  AudEngine *self = source_object;
+  TaskData *td = task_data;
+  g_autoptr(GError) error = NULL;
+  AudStore *store;
+  AudSegment *first = td->segments->len > 0 ? g_ptr_array_index (td->segments, 0) : NULL;
+
+  store = take_store (self, td->path, &error);
+  if (store == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+
+  switch (td->kind)
+    {
+    case TASK_COUNT:
+      {
+        AudCount count;
+
+        if (aud_engine_count (self, store, first, td->now, &count, cancellable, &error))
+          g_task_return_pointer (task, g_memdup2 (&count, sizeof count), g_free);
+      }
+      break;
+
+    case TASK_FUNNEL:
+      {
+        GPtrArray *steps = aud_engine_funnel (self, store, first, td->now, cancellable, &error);
+
+        if (steps != NULL)
+          g_task_return_pointer (task, steps, (GDestroyNotify)g_ptr_array_unref);
+      }
+      break;
+
+    case TASK_OVERLAP:
+      {
+        AudOverlap *overlap = aud_engine_overlap (self, store,
+                                                  (AudSegment * const *)td->segments->pdata,
+                                                  td->segments->len, td->now, cancellable,
+                                                  &error);
+
+        if (overlap != NULL)
+          g_task_return_pointer (task, overlap, (GDestroyNotify)aud_overlap_free);
+      }
+      break;
+
+    case TASK_SAMPLE:
+      {
+        GArray *members = aud_engine_sample (self, store, first, td->now, td->order, td->n,
+                                             td->seed, cancellable, &error);
+
+        if (members != NULL)
+          g_task_return_pointer (task, members, (GDestroyNotify)g_array_unref);
+      }
+      break;
+
+    case TASK_EXPLAIN:
+      {
+        AudExplanation *explanation = aud_engine_explain (self, store, first, td->external_id,
+                                                          td->now, cancellable, &error);
+
+        if (explanation != NULL)
+          g_task_return_pointer (task, explanation, (GDestroyNotify)aud_explanation_free);
+      }
+      break;
+
+    default:
+      g_assert_not_reached ();
+    }
+
+  give_back_store (self, store);
+
+  if (error != NULL)
+    g_task_return_error (task, g_steal_pointer (&error));
+}
+
+static void
+start_task (AudEngine           *self,
+            TaskData            *td,
+            gpointer             source_tag,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, td, task_data_free);
+  g_task_set_return_on_cancel (task, FALSE);
+  g_task_run_in_thread (task, run_task);
+}
+
+static TaskData *
+task_data_new (TaskKind            kind,
+               const char         *path,
+               AudSegment * const *segments,
+               guint               n_segments,
+               gint64              now)
+{
+  TaskData *td = g_new0 (TaskData, 1);
+
+  td->kind = kind;
+  td->path = g_strdup (path);
+  td->now = now;
+  td->segments = g_ptr_array_new_with_free_func ((GDestroyNotify)aud_segment_free);
+  for (guint i = 0; i < n_segments; i++)
+    g_ptr_array_add (td->segments, aud_segment_copy (segments[i]));
+
+  return td;
+}
+
+static gpointer
+finish_task (AudEngine     *self,
+             GAsyncResult  *result,
+             gpointer       source_tag,
+             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+void
+aud_engine_count_async (AudEngine           *self,
+                        const char          *store_path,
+                        const AudSegment    *segment,
+                        gint64               now,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_return_if_fail (AUD_IS_ENGINE (self));
+  g_return_if_fail (store_path != NULL);
+  g_return_if_fail (segment != NULL);
+
+  start_task (self, task_data_new (TASK_COUNT, store_path, (AudSegment **)&segment, 1, now),
+              aud_engine_count_async, cancellable, callback, user_data);
+}
+
+gboolean
+aud_engine_count_finish (AudEngine     *self,
+                         GAsyncResult  *result,
+                         AudCount      *count,
+                         GError       **error)
+{
+  g_autofree AudCount *value = finish_task (self, result, aud_engine_count_async, error);
+
+  if (value == NULL)
+    return FALSE;
+
+  if (count != NULL)
+    *count = *value;
+  return TRUE;
+}
+
+void
+aud_engine_funnel_async (AudEngine           *self,
+                         const char          *store_path,
+                         const AudSegment    *segment,
+                         gint64               now,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_return_if_fail (AUD_IS_ENGINE (self));
+  g_return_if_fail (store_path != NULL);
+  g_return_if_fail (segment != NULL);
+
+  start_task (self, task_data_new (TASK_FUNNEL, store_path, (AudSegment **)&segment, 1, now),
+              aud_engine_funnel_async, cancellable, callback, user_data);
+}
+
+GPtrArray *
+aud_engine_funnel_finish (AudEngine     *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  return finish_task (self, result, aud_engine_funnel_async, error);
+}
+
+void
+aud_engine_overlap_async (AudEngine           *self,
+                          const char          *store_path,
+                          AudSegment * const  *segments,
+                          guint                n_segments,
+                          gint64               now,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_return_if_fail (AUD_IS_ENGINE (self));
+  g_return_if_fail (store_path != NULL);
+  g_return_if_fail (segments != NULL || n_segments == 0);
+
+  start_task (self, task_data_new (TASK_OVERLAP, store_path, segments, n_segments, now),
+              aud_engine_overlap_async, cancellable, callback, user_data);
+}
+
+AudOverlap *
+aud_engine_overlap_finish (AudEngine     *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  return finish_task (self, result, aud_engine_overlap_async, error);
+}
+
+void
+aud_engine_sample_async (AudEngine           *self,
+                         const char          *store_path,
+                         const AudSegment    *segment,
+                         gint64               now,
+                         AudSampleOrder       order,
+                         guint                n,
+                         guint64              seed,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  TaskData *td;
+
+  g_return_if_fail (AUD_IS_ENGINE (self));
+  g_return_if_fail (store_path != NULL);
+  g_return_if_fail (segment != NULL);
+
+  td = task_data_new (TASK_SAMPLE, store_path, (AudSegment **)&segment, 1, now);
+  td->order = order;
+  td->n = n;
+  td->seed = seed;
+  start_task (self, td, aud_engine_sample_async, cancellable, callback, user_data);
+}
+
+GArray *
+aud_engine_sample_finish (AudEngine     *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  return finish_task (self, result, aud_engine_sample_async, error);
+}
+
+void
+aud_engine_explain_async (AudEngine           *self,
+                          const char          *store_path,
+                          const AudSegment    *segment,
+                          const char          *external_id,
+                          gint64               now,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  TaskData *td;
+
+  g_return_if_fail (AUD_IS_ENGINE (self));
+  g_return_if_fail (store_path != NULL);
+  g_return_if_fail (segment != NULL);
+  g_return_if_fail (external_id != NULL);
+
+  td = task_data_new (TASK_EXPLAIN, store_path, (AudSegment **)&segment, 1, now);
+  td->external_id = g_strdup (external_id);
+  start_task (self, td, aud_engine_explain_async, cancellable, callback, user_data);
+}
+
+AudExplanation *
+aud_engine_explain_finish (AudEngine     *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  return finish_task (self, result, aud_engine_explain_async, error);
+}
