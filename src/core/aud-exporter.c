@@ -532,12 +532,13 @@ column_value (Export          *ex,
       {
         const char *code = aud_normalize_country (column_text (row, col->index));
 
-        if (code != NULL)
+        if (code != NULL && col->transform == AUD_TRANSFORM_COUNTRY_LOWER)
           {
-            g_string_append (out, code);
-            if (col->transform == AUD_TRANSFORM_COUNTRY_LOWER)
-              g_ascii_strdown (out->str, out->len);
+            g_string_append_c (out, g_ascii_tolower (code[0]));
+            g_string_append_c (out, g_ascii_tolower (code[1]));
           }
+        else if (code != NULL)
+          g_string_append (out, code);
       }
       break;
 
@@ -1710,7 +1711,7 @@ run_export (Export                 *ex,
       return FALSE;
     }
 
-  if (!plan_columns (ex, error))
+  if (g_cancellable_set_error_if_cancelled (ex->cancellable, error) || !plan_columns (ex, error))
     return FALSE;
 
   if (options->suppress != NULL && !load_suppression (ex, options->suppress, error))
