@@ -35,7 +35,6 @@ struct _AudCsvReader
   GObject parent_instance;
 
   /* owned */
-  AudSniff          *sniff;
   AudSource          source;
   struct csv_parser  parser;
   GPtrArray         *columns;        /* char *, NULL-terminated */
@@ -129,8 +128,8 @@ scan_record (AudCsvReader  *self,
              GError       **error)
 {
   AudSource *src = &self->source;
-  const guint8 quote = self->sniff->quote;
-  const guint8 delimiter = self->sniff->delimiter;
+  const guint8 quote = self->source.sniff->quote;
+  const guint8 delimiter = self->source.sniff->delimiter;
   gboolean started = FALSE;
 
   g_byte_array_set_size (self->record, 0);
@@ -299,7 +298,7 @@ parse_record (AudCsvReader *self,
   g_array_set_size (self->cell_offsets, 0);
   g_ptr_array_set_size (self->cells, 0);
 
-  if (self->sniff->encoding == AUD_ENCODING_UTF8 &&
+  if (self->source.sniff->encoding == AUD_ENCODING_UTF8 &&
       !g_utf8_validate_len ((const char *)self->record->data, self->record->len, &bad))
     {
       set_problem (self, AUD_ROW_PROBLEM_INVALID_TEXT,
@@ -376,7 +375,7 @@ read_header (AudCsvReader  *self,
       return FALSE;
     }
 
-  if (self->sniff->encoding == AUD_ENCODING_UTF8 &&
+  if (self->source.sniff->encoding == AUD_ENCODING_UTF8 &&
       !g_utf8_validate_len ((const char *)self->record->data, self->record->len, NULL))
     {
       /* Names must be valid UTF-8, and a first data row with bad bytes
@@ -393,22 +392,22 @@ read_header (AudCsvReader  *self,
   g_ptr_array_set_size (self->columns, 0);
   for (guint i = 0; i < self->row.n_cells; i++)
     {
-      const char *name = self->sniff->has_header ? self->row.cells[i] : NULL;
+      const char *name = self->source.sniff->has_header ? self->row.cells[i] : NULL;
 
       g_ptr_array_add (self->columns,
                        _aud_unique_column_name (name, i, seen,
-                                                self->sniff->has_header ? self->sniff->warnings : NULL));
+                                                self->source.sniff->has_header ? self->source.sniff->warnings : NULL));
     }
   g_ptr_array_add (self->columns, NULL);
 
-  if (!self->sniff->has_header && invalid != NULL)
+  if (!self->source.sniff->has_header && invalid != NULL)
     {
       g_byte_array_set_size (self->record, 0);
       g_byte_array_append (self->record, invalid->data, invalid->len);
       parse_record (self, self->columns->len - 1);
     }
 
-  if (!self->sniff->has_header)
+  if (!self->source.sniff->has_header)
     {
       /* The row just read is the first data row. */
       self->pending = TRUE;
@@ -484,34 +483,16 @@ aud_csv_reader_rewind (AudReader  *reader,
   reset_scanner (self);
   memset (&self->row, 0, sizeof self->row);
 
-  if (self->sniff->has_header && scan_record (self, error) < 0)
+  if (self->source.sniff->has_header && scan_record (self, error) < 0)
     return FALSE;
 
   return TRUE;
 }
 
-static guint64
-aud_csv_reader_get_bytes_read (AudReader *reader)
+static AudSource *
+aud_csv_reader_get_source (AudReader *reader)
 {
-  return ((AudCsvReader *)reader)->source.bytes_read;
-}
-
-static guint64
-aud_csv_reader_get_total_bytes (AudReader *reader)
-{
-  return ((AudCsvReader *)reader)->source.total_bytes;
-}
-
-static const AudSniff *
-aud_csv_reader_get_sniff (AudReader *reader)
-{
-  return ((AudCsvReader *)reader)->sniff;
-}
-
-static const char *
-aud_csv_reader_get_path (AudReader *reader)
-{
-  return ((AudCsvReader *)reader)->source.path;
+  return &((AudCsvReader *)reader)->source;
 }
 
 static void
@@ -520,10 +501,7 @@ aud_reader_iface_init (AudReaderInterface *iface)
   iface->get_columns = aud_csv_reader_get_columns;
   iface->next = aud_csv_reader_next;
   iface->rewind = aud_csv_reader_rewind;
-  iface->get_bytes_read = aud_csv_reader_get_bytes_read;
-  iface->get_total_bytes = aud_csv_reader_get_total_bytes;
-  iface->get_sniff = aud_csv_reader_get_sniff;
-  iface->get_path = aud_csv_reader_get_path;
+  iface->get_source = aud_csv_reader_get_source;
 }
 
 static void
@@ -533,7 +511,6 @@ aud_csv_reader_finalize (GObject *object)
 
   csv_free (&self->parser);
   _aud_source_clear (&self->source);
-  g_clear_pointer (&self->sniff, aud_sniff_free);
   g_clear_pointer (&self->columns, g_ptr_array_unref);
   g_clear_pointer (&self->record, g_byte_array_unref);
   g_clear_pointer (&self->cell_data, g_byte_array_unref);
@@ -581,7 +558,6 @@ aud_csv_reader_new (const char      *path,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   self = g_object_new (AUD_TYPE_CSV_READER, NULL);
-  self->sniff = aud_sniff_copy (sniff);
 
   csv_set_delim (&self->parser, sniff->delimiter);
   csv_set_quote (&self->parser, sniff->quote);
@@ -589,7 +565,7 @@ aud_csv_reader_new (const char      *path,
   self->special['\r'] = TRUE;
   self->special['\n'] = TRUE;
 
-  if (!_aud_source_open (&self->source, path, sniff->encoding, sniff->bom_length, error))
+  if (!_aud_source_open (&self->source, path, sniff, error))
     return NULL;
 
   if (!read_header (self, error))

@@ -38,7 +38,6 @@ struct _AudJsonReader
   GObject parent_instance;
 
   /* owned */
-  AudSniff    *sniff;
   AudSource    source;
   JsonParser  *parser;
   GPtrArray   *columns;        /* display names, NULL-terminated */
@@ -158,10 +157,8 @@ scan_element (AudJsonReader  *self,
               GError        **error)
 {
   AudSource *src = &self->source;
-  guint depth = 0;
-  gboolean in_string = FALSE;
-  gboolean escape = FALSE;
-  gboolean scalar = FALSE;
+  AudJsonScan scan = { 0, };
+  gboolean done = FALSE;
 
   g_byte_array_set_size (self->record, 0);
   self->record_line = self->line;
@@ -176,12 +173,10 @@ scan_element (AudJsonReader  *self,
         return -1;
       if (r == 0)
         {
-          if (in_string)
-            set_syntax_error (self, error, self->record_line, self->record_column,
-                              _("a string in this element is not closed before the end of the file"));
-          else
-            set_syntax_error (self, error, self->record_line, self->record_column,
-                              _("this element is not closed before the end of the file"));
+          set_syntax_error (self, error, self->record_line, self->record_column,
+                            scan.in_string
+                              ? _("a string in this element is not closed before the end of the file")
+                              : _("this element is not closed before the end of the file"));
           return -1;
         }
 
@@ -189,61 +184,23 @@ scan_element (AudJsonReader  *self,
       p = span = data + src->pos;
       end = data + src->text->len;
 
-      for (; p < end; p++)
+      for (; p < end && !done; p++)
         {
-          guint8 c = *p;
+          AudJsonScanResult result = _aud_json_scan_byte (&scan, *p);
 
-          if (in_string)
+          if (result == AUD_JSON_SCAN_END_BEFORE)
             {
-              if (escape)
-                escape = FALSE;
-              else if (c == '\\')
-                escape = TRUE;
-              else if (c == '"')
-                {
-                  in_string = FALSE;
-                  if (depth == 0 && !scalar)
-                    {
-                      count_position (self, c);
-                      p++;
-                      goto done;
-                    }
-                }
-              count_position (self, c);
-              continue;
+              done = TRUE;
+              break;
             }
-
-          if (c == '"')
-            in_string = TRUE;
-          else if (c == '{' || c == '[')
-            depth++;
-          else if (c == '}' || c == ']')
-            {
-              if (depth == 0)
-                goto done;
-              if (--depth == 0)
-                {
-                  count_position (self, c);
-                  p++;
-                  goto done;
-                }
-            }
-          else if (depth == 0 && (c == ',' || is_json_space (c)))
-            goto done;
-          else if (depth == 0)
-            scalar = TRUE;
-
-          count_position (self, c);
+          count_position (self, *p);
+          done = result == AUD_JSON_SCAN_END_AFTER;
         }
 
-      g_byte_array_append (self->record, span, end - span);
-      src->pos = end - data;
-      continue;
-
-    done:
       g_byte_array_append (self->record, span, p - span);
       src->pos = p - data;
-      return 1;
+      if (done)
+        return 1;
     }
 }
 
@@ -440,7 +397,7 @@ column_for_key (AudJsonReader *self,
     return GPOINTER_TO_UINT (value) - 1;
 
   index = self->columns->len - 1;
-  name = _aud_unique_column_name (key, index, self->seen_names, self->sniff->warnings);
+  name = _aud_unique_column_name (key, index, self->seen_names, self->source.sniff->warnings);
   g_ptr_array_insert (self->columns, index, name);
   g_hash_table_insert (self->column_index, g_strdup (key), GUINT_TO_POINTER (index + 1));
   return index;
@@ -655,7 +612,7 @@ aud_json_reader_next (AudReader  *reader,
   if (self->failed)
     return FALSE;
 
-  if (self->sniff->format == AUD_FILE_FORMAT_JSON_ARRAY)
+  if (self->source.sniff->format == AUD_FILE_FORMAT_JSON_ARRAY)
     r = scan_array_record (self, error);
   else
     r = scan_line_record (self, error);
@@ -685,28 +642,10 @@ aud_json_reader_rewind (AudReader  *reader,
   return TRUE;
 }
 
-static guint64
-aud_json_reader_get_bytes_read (AudReader *reader)
+static AudSource *
+aud_json_reader_get_source (AudReader *reader)
 {
-  return ((AudJsonReader *)reader)->source.bytes_read;
-}
-
-static guint64
-aud_json_reader_get_total_bytes (AudReader *reader)
-{
-  return ((AudJsonReader *)reader)->source.total_bytes;
-}
-
-static const AudSniff *
-aud_json_reader_get_sniff (AudReader *reader)
-{
-  return ((AudJsonReader *)reader)->sniff;
-}
-
-static const char *
-aud_json_reader_get_path (AudReader *reader)
-{
-  return ((AudJsonReader *)reader)->source.path;
+  return &((AudJsonReader *)reader)->source;
 }
 
 static void
@@ -715,10 +654,7 @@ aud_reader_iface_init (AudReaderInterface *iface)
   iface->get_columns = aud_json_reader_get_columns;
   iface->next = aud_json_reader_next;
   iface->rewind = aud_json_reader_rewind;
-  iface->get_bytes_read = aud_json_reader_get_bytes_read;
-  iface->get_total_bytes = aud_json_reader_get_total_bytes;
-  iface->get_sniff = aud_json_reader_get_sniff;
-  iface->get_path = aud_json_reader_get_path;
+  iface->get_source = aud_json_reader_get_source;
 }
 
 static void
@@ -728,7 +664,6 @@ aud_json_reader_finalize (GObject *object)
 
   _aud_source_clear (&self->source);
   g_clear_object (&self->parser);
-  g_clear_pointer (&self->sniff, aud_sniff_free);
   g_clear_pointer (&self->columns, g_ptr_array_unref);
   g_clear_pointer (&self->column_index, g_hash_table_unref);
   g_clear_pointer (&self->seen_names, g_hash_table_unref);
@@ -783,9 +718,8 @@ aud_json_reader_new (const char      *path,
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
   self = g_object_new (AUD_TYPE_JSON_READER, NULL);
-  self->sniff = aud_sniff_copy (sniff);
 
-  if (!_aud_source_open (&self->source, path, sniff->encoding, sniff->bom_length, error))
+  if (!_aud_source_open (&self->source, path, sniff, error))
     return NULL;
 
   return AUD_READER (g_steal_pointer (&self));

@@ -47,8 +47,9 @@ void      _aud_decoder_decode (AudDecoder   *self,
  * advance pos; _aud_source_fill() drops what was consumed and appends the
  * next chunk.
  */
-typedef struct
+typedef struct _AudSource
 {
+  AudSniff     *sniff;        /* owned copy; readers may add warnings */
   char         *path;
   GInputStream *stream;
   AudDecoder    decoder;
@@ -61,11 +62,10 @@ typedef struct
   gboolean      eof;
 } AudSource;
 
-gboolean  _aud_source_open    (AudSource    *self,
-                               const char   *path,
-                               AudEncoding   encoding,
-                               guint         bom_length,
-                               GError      **error);
+gboolean  _aud_source_open    (AudSource      *self,
+                               const char     *path,
+                               const AudSniff *sniff,
+                               GError        **error);
 void      _aud_source_clear   (AudSource    *self);
 gboolean  _aud_source_rewind  (AudSource    *self,
                                GError      **error);
@@ -81,6 +81,29 @@ gssize    _aud_source_fill    (AudSource    *self,
  * (which must have room for one after its length). Call it last. */
 void      _aud_row_set_raw    (AudRow       *row,
                                GByteArray   *text);
+
+/*
+ * AudJsonScan: finds where one JSON value ends, a byte at a time, following
+ * strings, escapes and bracket depth (without validating the value).
+ * Zero-initialise it before the value's first byte.
+ */
+typedef struct
+{
+  guint    depth;
+  gboolean in_string;
+  gboolean escape;
+  gboolean scalar;    /* a number or literal at depth 0 */
+} AudJsonScan;
+
+typedef enum
+{
+  AUD_JSON_SCAN_MORE,        /* the byte belongs to the value, which goes on */
+  AUD_JSON_SCAN_END_AFTER,   /* the byte is the value's last */
+  AUD_JSON_SCAN_END_BEFORE,  /* the value ended before the byte */
+} AudJsonScanResult;
+
+AudJsonScanResult _aud_json_scan_byte (AudJsonScan *scan,
+                                       guint8       c);
 
 /* Returns a unique, non-empty column name for @name at 0-based @position,
  * given the names in @seen (a set of names already used, updated). Adds a

@@ -189,11 +189,10 @@ set_io_error (GError     **error,
 }
 
 gboolean
-_aud_source_open (AudSource    *self,
-                  const char   *path,
-                  AudEncoding   encoding,
-                  guint         bom_length,
-                  GError      **error)
+_aud_source_open (AudSource       *self,
+                  const char      *path,
+                  const AudSniff  *sniff,
+                  GError         **error)
 {
   g_autoptr(GFile) file = NULL;
   g_autoptr(GFileInputStream) stream = NULL;
@@ -204,12 +203,14 @@ _aud_source_open (AudSource    *self,
   g_assert (path != NULL);
 
   memset (self, 0, sizeof *self);
+  self->sniff = aud_sniff_copy (sniff);
 
   file = g_file_new_for_path (path);
   stream = g_file_read (file, NULL, &local_error);
   if (stream == NULL)
     {
       set_io_error (error, path, local_error);
+      _aud_source_clear (self);
       return FALSE;
     }
 
@@ -218,10 +219,10 @@ _aud_source_open (AudSource    *self,
   self->path = g_strdup (path);
   self->stream = G_INPUT_STREAM (g_steal_pointer (&stream));
   self->total_bytes = info != NULL ? g_file_info_get_size (info) : 0;
-  self->bom_length = bom_length;
+  self->bom_length = sniff->bom_length;
   self->text = g_byte_array_sized_new (AUD_READ_CHUNK_SIZE * 2);
-  _aud_decoder_init (&self->decoder, encoding);
-  if (encoding != AUD_ENCODING_UTF8)
+  _aud_decoder_init (&self->decoder, sniff->encoding);
+  if (sniff->encoding != AUD_ENCODING_UTF8)
     self->raw = g_malloc (AUD_READ_CHUNK_SIZE);
 
   if (!skip_bom (self, &local_error))
@@ -240,6 +241,7 @@ _aud_source_clear (AudSource *self)
   g_assert (self != NULL);
 
   g_clear_object (&self->stream);
+  g_clear_pointer (&self->sniff, aud_sniff_free);
   g_clear_pointer (&self->path, g_free);
   g_clear_pointer (&self->raw, g_free);
   g_clear_pointer (&self->text, g_byte_array_unref);
@@ -346,6 +348,58 @@ _aud_row_set_raw (AudRow     *row,
   row->raw_length = len;
 }
 
+AudJsonScanResult
+_aud_json_scan_byte (AudJsonScan *scan,
+                     guint8       c)
+{
+  if (scan->in_string)
+    {
+      if (scan->escape)
+        scan->escape = FALSE;
+      else if (c == '\\')
+        scan->escape = TRUE;
+      else if (c == '"')
+        {
+          scan->in_string = FALSE;
+          if (scan->depth == 0 && !scan->scalar)
+            return AUD_JSON_SCAN_END_AFTER;
+        }
+      return AUD_JSON_SCAN_MORE;
+    }
+
+  switch (c)
+    {
+    case '"':
+      scan->in_string = TRUE;
+      return AUD_JSON_SCAN_MORE;
+
+    case '{':
+    case '[':
+      scan->depth++;
+      return AUD_JSON_SCAN_MORE;
+
+    case '}':
+    case ']':
+      if (scan->depth == 0)
+        return AUD_JSON_SCAN_END_BEFORE;
+      return --scan->depth == 0 ? AUD_JSON_SCAN_END_AFTER : AUD_JSON_SCAN_MORE;
+
+    case ',':
+    case ' ':
+    case '\t':
+    case '\r':
+    case '\n':
+      if (scan->depth == 0)
+        return AUD_JSON_SCAN_END_BEFORE;
+      return AUD_JSON_SCAN_MORE;
+
+    default:
+      if (scan->depth == 0)
+        scan->scalar = TRUE;
+      return AUD_JSON_SCAN_MORE;
+    }
+}
+
 char *
 _aud_unique_column_name (const char *name,
                          guint       position,
@@ -449,7 +503,7 @@ aud_reader_get_bytes_read (AudReader *self)
 {
   g_return_val_if_fail (AUD_IS_READER (self), 0);
 
-  return AUD_READER_GET_IFACE (self)->get_bytes_read (self);
+  return AUD_READER_GET_IFACE (self)->get_source (self)->bytes_read;
 }
 
 guint64
@@ -457,7 +511,7 @@ aud_reader_get_total_bytes (AudReader *self)
 {
   g_return_val_if_fail (AUD_IS_READER (self), 0);
 
-  return AUD_READER_GET_IFACE (self)->get_total_bytes (self);
+  return AUD_READER_GET_IFACE (self)->get_source (self)->total_bytes;
 }
 
 const AudSniff *
@@ -465,7 +519,7 @@ aud_reader_get_sniff (AudReader *self)
 {
   g_return_val_if_fail (AUD_IS_READER (self), NULL);
 
-  return AUD_READER_GET_IFACE (self)->get_sniff (self);
+  return AUD_READER_GET_IFACE (self)->get_source (self)->sniff;
 }
 
 const char *
@@ -473,5 +527,5 @@ aud_reader_get_path (AudReader *self)
 {
   g_return_val_if_fail (AUD_IS_READER (self), NULL);
 
-  return AUD_READER_GET_IFACE (self)->get_path (self);
+  return AUD_READER_GET_IFACE (self)->get_source (self)->path;
 }

@@ -149,10 +149,9 @@ struct _AudReaderInterface
                                           GError    **error);
   gboolean            (*rewind)          (AudReader  *self,
                                           GError    **error);
-  guint64             (*get_bytes_read)  (AudReader  *self);
-  guint64             (*get_total_bytes) (AudReader  *self);
-  const AudSniff     *(*get_sniff)       (AudReader  *self);
-  const char         *(*get_path)        (AudReader  *self);
+
+  /* Internal: the file being read (see aud-reader-private.h) */
+  struct _AudSource  *(*get_source)      (AudReader  *self);
 };
 
 GQuark               aud_reader_error_quark      (void);

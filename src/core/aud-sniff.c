@@ -34,15 +34,25 @@ static const struct {
   [AUD_ENCODING_WINDOWS_1252] = { "windows-1252", N_("Windows-1252 (Western)") },
 };
 
-static const struct {
-  const char *alias;
-  AudEncoding encoding;
-} encoding_aliases[] = {
+typedef struct
+{
+  const char *name;
+  int         value;
+} NameValue;
+
+/* Names accepted by the from_string functions: the stable ones and
+ * common aliases. */
+static const NameValue encoding_names[] = {
+  { "auto", AUD_ENCODING_AUTO },
+  { "utf-8", AUD_ENCODING_UTF8 },
   { "utf8", AUD_ENCODING_UTF8 },
   { "utf-8-sig", AUD_ENCODING_UTF8 },
   { "ascii", AUD_ENCODING_UTF8 },
+  { "utf-16le", AUD_ENCODING_UTF16LE },
   { "utf16le", AUD_ENCODING_UTF16LE },
+  { "utf-16be", AUD_ENCODING_UTF16BE },
   { "utf16be", AUD_ENCODING_UTF16BE },
+  { "windows-1252", AUD_ENCODING_WINDOWS_1252 },
   { "cp1252", AUD_ENCODING_WINDOWS_1252 },
   { "latin1", AUD_ENCODING_WINDOWS_1252 },
   { "latin-1", AUD_ENCODING_WINDOWS_1252 },
@@ -60,15 +70,33 @@ static const struct {
   [AUD_FILE_FORMAT_JSON_LINES] = { "jsonl", N_("JSON Lines") },
 };
 
-static const struct {
-  const char *alias;
-  AudFileFormat format;
-} format_aliases[] = {
+static const NameValue format_names[] = {
+  { "auto", AUD_FILE_FORMAT_AUTO },
+  { "csv", AUD_FILE_FORMAT_CSV },
   { "tsv", AUD_FILE_FORMAT_CSV },
+  { "json", AUD_FILE_FORMAT_JSON_ARRAY },
+  { "jsonl", AUD_FILE_FORMAT_JSON_LINES },
   { "ndjson", AUD_FILE_FORMAT_JSON_LINES },
   { "json-lines", AUD_FILE_FORMAT_JSON_LINES },
   { "jsonlines", AUD_FILE_FORMAT_JSON_LINES },
 };
+
+static gboolean
+lookup_name (const NameValue *table,
+             gsize            n_entries,
+             const char      *str,
+             int             *value)
+{
+  for (gsize i = 0; i < n_entries; i++)
+    {
+      if (g_ascii_strcasecmp (str, table[i].name) == 0)
+        {
+          *value = table[i].value;
+          return TRUE;
+        }
+    }
+  return FALSE;
+}
 
 const char *
 aud_encoding_to_string (AudEncoding encoding)
@@ -82,29 +110,15 @@ gboolean
 aud_encoding_from_string (const char  *str,
                           AudEncoding *encoding)
 {
+  int value;
+
   g_return_val_if_fail (str != NULL, FALSE);
 
-  for (guint i = 0; i < G_N_ELEMENTS (encodings); i++)
-    {
-      if (g_ascii_strcasecmp (str, encodings[i].name) == 0)
-        {
-          if (encoding != NULL)
-            *encoding = i;
-          return TRUE;
-        }
-    }
-
-  for (guint i = 0; i < G_N_ELEMENTS (encoding_aliases); i++)
-    {
-      if (g_ascii_strcasecmp (str, encoding_aliases[i].alias) == 0)
-        {
-          if (encoding != NULL)
-            *encoding = encoding_aliases[i].encoding;
-          return TRUE;
-        }
-    }
-
-  return FALSE;
+  if (!lookup_name (encoding_names, G_N_ELEMENTS (encoding_names), str, &value))
+    return FALSE;
+  if (encoding != NULL)
+    *encoding = value;
+  return TRUE;
 }
 
 const char *
@@ -127,29 +141,15 @@ gboolean
 aud_file_format_from_string (const char    *str,
                              AudFileFormat *format)
 {
+  int value;
+
   g_return_val_if_fail (str != NULL, FALSE);
 
-  for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
-    {
-      if (g_ascii_strcasecmp (str, formats[i].name) == 0)
-        {
-          if (format != NULL)
-            *format = i;
-          return TRUE;
-        }
-    }
-
-  for (guint i = 0; i < G_N_ELEMENTS (format_aliases); i++)
-    {
-      if (g_ascii_strcasecmp (str, format_aliases[i].alias) == 0)
-        {
-          if (format != NULL)
-            *format = format_aliases[i].format;
-          return TRUE;
-        }
-    }
-
-  return FALSE;
+  if (!lookup_name (format_names, G_N_ELEMENTS (format_names), str, &value))
+    return FALSE;
+  if (format != NULL)
+    *format = value;
+  return TRUE;
 }
 
 const char *
@@ -376,39 +376,20 @@ static const char *
 scan_json_value (const char *p,
                  const char *end)
 {
-  guint depth = 0;
-  gboolean in_string = FALSE;
+  AudJsonScan scan = { 0, };
 
   for (; p < end; p++)
     {
-      char c = *p;
-
-      if (in_string)
+      switch (_aud_json_scan_byte (&scan, *p))
         {
-          if (c == '\\')
-            p++;
-          else if (c == '"')
-            {
-              in_string = FALSE;
-              if (depth == 0)
-                return p + 1;
-            }
-          continue;
+        case AUD_JSON_SCAN_END_AFTER:
+          return p + 1;
+        case AUD_JSON_SCAN_END_BEFORE:
+          return p;
+        case AUD_JSON_SCAN_MORE:
+        default:
+          break;
         }
-
-      if (c == '"')
-        in_string = TRUE;
-      else if (c == '{' || c == '[')
-        depth++;
-      else if (c == '}' || c == ']')
-        {
-          if (depth == 0)
-            return p;
-          if (--depth == 0)
-            return p + 1;
-        }
-      else if (depth == 0 && (c == ',' || c == ' ' || c == '\t' || c == '\r' || c == '\n'))
-        return p;
     }
 
   return NULL;

@@ -149,7 +149,7 @@ parse_number (const char            *start,
   guint n_frac = 0;
   guint group_len = 0;
   gboolean grouped = FALSE;
-  char decimal_mark = format != NULL ? format->decimal_mark : '.';
+  char decimal_mark = format != NULL && format->decimal_mark != 0 ? format->decimal_mark : '.';
   char group_mark = format != NULL ? format->group_mark : 0;
   guint64 limit;
 
@@ -194,7 +194,7 @@ parse_number (const char            *start,
   if (grouped && group_len != 3)
     return FALSE;
 
-  if (p < end && *p == decimal_mark && decimal_mark != 0)
+  if (p < end && *p == decimal_mark)
     {
       if (!allow_fraction)
         return FALSE;
