@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 
 #include "aud-demo.h"
@@ -397,6 +398,50 @@ test_cli_demo_unwritable (void)
   assert_error_line (&run, dir);
 }
 
+/* --workspace: a new workspace with both files imported, as of --now. */
+static void
+test_cli_demo_workspace (void)
+{
+  g_autofree char *dir = cache_path ("demo-ws");
+  g_autofree char *path = cache_path ("demo.audiences");
+  g_autoptr(AudStore) store = NULL;
+  g_autoptr(AudField) email = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *before = NULL;
+  g_autofree char *after = NULL;
+  g_autofree char *moved = NULL;
+  g_auto(CliRun) run = { 0 };
+  g_auto(CliRun) again = { 0 };
+
+  cli_run (&run, "demo", dir, "--customers", "300", "--events", "4000", "--seed", "2",
+           "--now", "2025-01-01", "--workspace", path, NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_nonnull (strstr (run.out, "Imported 300 customers"));
+  g_assert_nonnull (strstr (run.out, "Imported 4,000 events"));
+
+  store = aud_store_open (path, AUD_STORE_OPEN_READ_ONLY, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (aud_store_count_customers (store), ==, 300);
+  g_assert_cmpint (aud_store_count_events (store), ==, 4000);
+  g_assert_cmpint (aud_store_get_reference_time (store), ==, 1735689600);
+  email = aud_store_dup_field_by_role (store, AUD_SCOPE_CUSTOMER, AUD_ROLE_EMAIL);
+  g_assert_nonnull (email);
+  g_assert_cmpstr (email->name, ==, "email");
+  g_assert_cmpint (aud_store_lookup_event_name (store, "purchase"), >, 0);
+  g_clear_object (&store);
+
+  /* Never into an existing workspace, and then nothing is written. */
+  before = file_sha256 (path);
+  moved = cache_path ("demo-ws-moved");
+  g_assert_no_errno (g_rename (dir, moved));
+  cli_run (&again, "demo", dir, "--workspace", path, NULL);
+  g_assert_cmpint (again.status, ==, 1);
+  assert_error_line (&again, path);
+  after = file_sha256 (path);
+  g_assert_cmpstr (before, ==, after);
+  g_assert_false (g_file_test (dir, G_FILE_TEST_EXISTS));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -416,6 +461,7 @@ main (int   argc,
   g_test_add_func ("/cli/demo/grouping", test_cli_demo_grouping);
   g_test_add_func ("/cli/demo/usage", test_cli_demo_usage);
   g_test_add_func ("/cli/demo/unwritable", test_cli_demo_unwritable);
+  g_test_add_func ("/cli/demo/workspace", test_cli_demo_workspace);
 
   return g_test_run ();
 }

@@ -14,14 +14,22 @@
 #include <glib/gstdio.h>
 
 #include "aud-demo.h"
+#include "aud-importer.h"
 #include "aud-value.h"
 #include "cli-util.h"
 
 typedef struct
 {
-  AudDemoOptions  options;
-  char           *customers_path;
-  char           *events_path;
+  AudDemoOptions    options;
+  char             *customers_path;
+  char             *events_path;
+
+  /* --workspace */
+  const char       *workspace;
+  AudProgress      *progress;         /* main thread */
+  const char       *phase;            /* atomic; a static string */
+  AudImportSummary *customers_summary;
+  AudImportSummary *events_summary;
 } DemoTask;
 
 static void
@@ -32,6 +40,91 @@ demo_progress_cb (guint64  n_done,
   aud_cli_progress (_("Writing demo data…"), n_done, n_total);
 }
 
+static void
+on_progress_notify_cb (AudProgress *progress,
+                       GParamSpec  *pspec,
+                       DemoTask    *task)
+{
+  aud_cli_progress (g_atomic_pointer_get (&task->phase),
+                    aud_progress_get_fraction (progress) * 1000, 1000);
+}
+
+/* Imports @path with the columns the demo files are known to have. */
+static AudImportSummary *
+import_file (DemoTask       *task,
+             AudStore       *store,
+             const char     *path,
+             AudImportKind   kind,
+             GCancellable   *cancellable,
+             GError        **error)
+{
+  g_autoptr(AudImportPreview) preview = NULL;
+  g_autoptr(AudImportMapping) mapping = NULL;
+
+  preview = aud_import_preview_new (path, NULL, NULL, 0, cancellable, error);
+  if (preview == NULL)
+    return NULL;
+
+  mapping = aud_import_preview_dup_mapping (preview, kind);
+  g_free (mapping->id_column);
+  mapping->id_column = g_strdup ("customer_id");
+  if (kind == AUD_IMPORT_EVENTS)
+    {
+      g_free (mapping->event_column);
+      mapping->event_column = g_strdup ("event");
+      g_clear_pointer (&mapping->event_name, g_free);
+      g_free (mapping->time_column);
+      mapping->time_column = g_strdup ("timestamp");
+    }
+
+  return aud_importer_run (store, path, mapping, cancellable, task->progress, error);
+}
+
+/* Creates the workspace and imports both files into it; on failure the
+ * workspace is removed again. */
+static gboolean
+import_demo (DemoTask      *task,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  g_autoptr(AudStore) store = NULL;
+  g_autofree char *now = aud_value_format_datetime (task->options.now);
+
+  store = aud_store_open (task->workspace, AUD_STORE_OPEN_CREATE, error);
+  if (store == NULL)
+    return FALSE;
+
+  /* Counts in the workspace are as of the time the data was made for. */
+  if (!aud_store_set_meta (store, "now", now, error))
+    goto failed;
+
+  g_atomic_pointer_set (&task->phase, _("Importing customers…"));
+  task->customers_summary = import_file (task, store, task->customers_path,
+                                         AUD_IMPORT_CUSTOMERS, cancellable, error);
+  if (task->customers_summary == NULL)
+    goto failed;
+
+  g_atomic_pointer_set (&task->phase, _("Importing events…"));
+  task->events_summary = import_file (task, store, task->events_path,
+                                      AUD_IMPORT_EVENTS, cancellable, error);
+  if (task->events_summary == NULL)
+    goto failed;
+
+  return TRUE;
+
+failed:
+  g_clear_object (&store);
+  for (guint i = 0; i < 3; i++)
+    {
+      const char *suffixes[] = { "", "-wal", "-shm" };
+      g_autofree char *file = g_strconcat (task->workspace, suffixes[i], NULL);
+
+      g_unlink (file);
+    }
+
+  return FALSE;
+}
+
 static gboolean
 write_demo (gpointer       data,
             GCancellable  *cancellable,
@@ -39,8 +132,17 @@ write_demo (gpointer       data,
 {
   DemoTask *task = data;
 
-  return aud_demo_write_csv (&task->options, task->customers_path, task->events_path,
-                             cancellable, demo_progress_cb, NULL, error);
+  if (!aud_demo_write_csv (&task->options, task->customers_path, task->events_path,
+                           cancellable, demo_progress_cb, NULL, error))
+    return FALSE;
+
+  if (task->workspace != NULL)
+    {
+      aud_cli_progress_done ();
+      return import_demo (task, cancellable, error);
+    }
+
+  return TRUE;
 }
 
 /* "NAME": { "file": PATH, "rows": N_ROWS } */
@@ -78,6 +180,23 @@ print_result (const DemoTask *task,
       json_builder_add_int_value (builder, options->seed);
       json_builder_set_member_name (builder, "now");
       json_builder_add_string_value (builder, now);
+      if (task->workspace != NULL)
+        {
+          json_builder_set_member_name (builder, "workspace");
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "file");
+          json_builder_add_string_value (builder, task->workspace);
+          json_builder_set_member_name (builder, "customers");
+          json_builder_add_int_value (builder, task->customers_summary->rows_inserted);
+          json_builder_set_member_name (builder, "events");
+          json_builder_add_int_value (builder, task->events_summary->rows_inserted);
+          json_builder_set_member_name (builder, "rows_rejected");
+          json_builder_add_int_value (builder, task->customers_summary->rows_rejected +
+                                               task->events_summary->rows_rejected);
+          json_builder_set_member_name (builder, "events_unknown_customer");
+          json_builder_add_int_value (builder, task->events_summary->rows_unknown_customer);
+          json_builder_end_object (builder);
+        }
       json_builder_end_object (builder);
 
       root = json_builder_get_root (builder);
@@ -96,6 +215,14 @@ print_result (const DemoTask *task,
                             options->n_events),
                events, task->events_path);
       g_print ("\n");
+
+      if (task->workspace != NULL)
+        {
+          g_autofree char *customers_text = aud_import_summary_to_text (task->customers_summary);
+          g_autofree char *events_text = aud_import_summary_to_text (task->events_summary);
+
+          g_print ("%s%s", customers_text, events_text);
+        }
     }
 }
 
@@ -158,10 +285,9 @@ aud_cli_demo (const AudCliCommand *command,
        !aud_cli_parse_time ("--now", now, NULL, &task.options.now, &error)))
     return aud_cli_usage_error (command, error->message);
 
-  if (workspace != NULL)
+  if (workspace != NULL && g_file_test (workspace, G_FILE_TEST_EXISTS))
     {
-      /* TODO: import into a new workspace once the importer is built. */
-      aud_cli_print_error (_("Importing into a workspace is not available yet"), workspace);
+      aud_cli_print_error (_("The file already exists"), workspace);
       return AUD_CLI_EXIT_FAILURE;
     }
 
@@ -176,6 +302,13 @@ aud_cli_demo (const AudCliCommand *command,
 
   task.customers_path = g_build_filename (dir, "customers.csv", NULL);
   task.events_path = g_build_filename (dir, "events.csv", NULL);
+  if (workspace != NULL)
+    {
+      task.workspace = workspace;
+      task.progress = aud_progress_new ();
+      g_signal_connect (task.progress, "notify::fraction",
+                        G_CALLBACK (on_progress_notify_cb), &task);
+    }
 
   if (aud_cli_run_task (write_demo, &task, &error))
     {
@@ -186,11 +319,17 @@ aud_cli_demo (const AudCliCommand *command,
   else
     {
       aud_cli_progress_done ();
-      status = aud_cli_fail (error, dir);
+      status = aud_cli_fail (error, task.workspace != NULL &&
+                                    !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) &&
+                                    g_file_test (task.events_path, G_FILE_TEST_EXISTS) ?
+                                    task.workspace : dir);
     }
 
   g_free (task.customers_path);
   g_free (task.events_path);
+  g_clear_object (&task.progress);
+  g_clear_pointer (&task.customers_summary, aud_import_summary_free);
+  g_clear_pointer (&task.events_summary, aud_import_summary_free);
 
   return status;
 }
