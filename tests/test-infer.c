@@ -598,6 +598,182 @@ test_infer_convert (void)
   g_assert_cmpint (aud_column_format_convert (&format, "No internet service", NULL, NULL, &v), ==, AUD_CONVERT_MISMATCH);
 }
 
+typedef struct
+{
+  const char    *path;
+  AudFileFormat  format;
+  char           delimiter;
+  guint          bom_length;
+  guint64        n_rows;
+  guint          n_columns;
+  struct {
+    const char   *column;
+    AudFieldType  type;
+    AudFieldRole  role;
+    AudDateOrder  order;    /* checked for dates and date-times */
+  } checks[6];
+} DatasetCase;
+
+static const DatasetCase dataset_cases[] = {
+  { "telco-churn/WA_Fn-UseC_-Telco-Customer-Churn.csv", AUD_FILE_FORMAT_CSV, ',', 0, 7043, 21,
+    { { "customerID", AUD_FIELD_TEXT, AUD_ROLE_CUSTOMER_ID },
+      { "TotalCharges", AUD_FIELD_DECIMAL, AUD_ROLE_NONE },
+      { "MultipleLines", AUD_FIELD_CATEGORY, AUD_ROLE_NONE },
+      { "Churn", AUD_FIELD_BOOLEAN, AUD_ROLE_NONE },
+      { "gender", AUD_FIELD_CATEGORY, AUD_ROLE_GENDER } } },
+  { "bank-marketing/bank-full.csv", AUD_FILE_FORMAT_CSV, ';', 0, 45211, 17,
+    { { "balance", AUD_FIELD_INTEGER, AUD_ROLE_NONE },
+      { "job", AUD_FIELD_CATEGORY, AUD_ROLE_NONE },
+      { "y", AUD_FIELD_BOOLEAN, AUD_ROLE_NONE } } },
+  { "bank-marketing/bank-additional-full.csv", AUD_FILE_FORMAT_CSV, ';', 0, 41188, 21,
+    { { "emp.var.rate", AUD_FIELD_DECIMAL, AUD_ROLE_NONE },
+      { "nr.employed", AUD_FIELD_DECIMAL, AUD_ROLE_NONE } } },
+  { "customer-personality/marketing_campaign.csv", AUD_FILE_FORMAT_CSV, '\t', 0, 2240, 29,
+    { { "Dt_Customer", AUD_FIELD_DATE, AUD_ROLE_NONE, AUD_DATE_ORDER_DMY },
+      { "Income", AUD_FIELD_INTEGER, AUD_ROLE_NONE },
+      { "ID", AUD_FIELD_INTEGER, AUD_ROLE_CUSTOMER_ID },
+      { "Marital_Status", AUD_FIELD_CATEGORY, AUD_ROLE_NONE } } },
+  { "mall-customers/Mall_Customers.csv", AUD_FILE_FORMAT_CSV, ',', 0, 200, 5,
+    { { "CustomerID", AUD_FIELD_TEXT, AUD_ROLE_CUSTOMER_ID },
+      { "Genre", AUD_FIELD_CATEGORY, AUD_ROLE_GENDER },
+      { "Age", AUD_FIELD_INTEGER, AUD_ROLE_NONE } } },
+  { "olist/olist_customers_dataset.csv", AUD_FILE_FORMAT_CSV, ',', 0, 99441, 5,
+    { { "customer_unique_id", AUD_FIELD_TEXT, AUD_ROLE_CUSTOMER_ID },
+      { "customer_zip_code_prefix", AUD_FIELD_TEXT, AUD_ROLE_POSTAL_CODE },
+      { "customer_city", AUD_FIELD_TEXT, AUD_ROLE_CITY },
+      { "customer_state", AUD_FIELD_CATEGORY, AUD_ROLE_NONE } } },
+  { "olist/olist_order_payments_dataset.csv", AUD_FILE_FORMAT_CSV, ',', 0, 103886, 5,
+    { { "payment_value", AUD_FIELD_DECIMAL, AUD_ROLE_NONE },
+      { "payment_type", AUD_FIELD_CATEGORY, AUD_ROLE_NONE } } },
+  { "olist/olist_products_dataset.csv", AUD_FILE_FORMAT_CSV, ',', 0, 32951, 9,
+    { { "product_id", AUD_FIELD_TEXT, AUD_ROLE_NONE },
+      { "product_weight_g", AUD_FIELD_INTEGER, AUD_ROLE_NONE } } },
+  { "olist/olist_sellers_dataset.csv", AUD_FILE_FORMAT_CSV, ',', 0, 3095, 4,
+    { { "seller_zip_code_prefix", AUD_FIELD_TEXT, AUD_ROLE_POSTAL_CODE } } },
+  { "olist/product_category_name_translation.csv", AUD_FILE_FORMAT_CSV, ',', 3, 71, 2,
+    { { "product_category_name", AUD_FIELD_TEXT, AUD_ROLE_NONE } } },
+  { "amazon-fashion-reviews/AMAZON_FASHION_5.json", AUD_FILE_FORMAT_JSON_LINES, ',', 0, 3176, 15,
+    { { "overall", AUD_FIELD_DECIMAL, AUD_ROLE_NONE },
+      { "verified", AUD_FIELD_BOOLEAN, AUD_ROLE_NONE },
+      { "unixReviewTime", AUD_FIELD_DATETIME, AUD_ROLE_NONE },
+      { "reviewerID", AUD_FIELD_TEXT, AUD_ROLE_CUSTOMER_ID },
+      { "style.Size:", AUD_FIELD_TEXT, AUD_ROLE_NONE },
+      { "image", AUD_FIELD_CATEGORY, AUD_ROLE_NONE } } },
+  { "online-retail/OnlineRetail.csv", AUD_FILE_FORMAT_CSV, ',', 0, 541909, 8,
+    { { "InvoiceNo", AUD_FIELD_TEXT, AUD_ROLE_NONE },
+      { "InvoiceDate", AUD_FIELD_DATETIME, AUD_ROLE_NONE, AUD_DATE_ORDER_MDY },
+      { "UnitPrice", AUD_FIELD_DECIMAL, AUD_ROLE_NONE },
+      { "CustomerID", AUD_FIELD_INTEGER, AUD_ROLE_CUSTOMER_ID },
+      { "Country", AUD_FIELD_CATEGORY, AUD_ROLE_COUNTRY } } },
+};
+
+/* The Online Retail file is stored compressed: unpack it with xz. */
+static char *
+dataset_path (const char *dir,
+              const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_autofree char *xz_path = g_strconcat (path, ".xz", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *command = NULL;
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  if (g_file_test (path, G_FILE_TEST_EXISTS))
+    return g_steal_pointer (&path);
+  if (!g_file_test (xz_path, G_FILE_TEST_EXISTS) || g_find_program_in_path ("xz") == NULL)
+    return NULL;
+
+  out = g_build_filename (g_get_tmp_dir (), "dataset.csv", NULL);
+  command = g_strdup_printf ("sh -c 'xz -dc \"$0\" > \"$1\"' '%s' '%s'", xz_path, out);
+  if (!g_spawn_command_line_sync (command, NULL, NULL, &status, &error) ||
+      !g_spawn_check_wait_status (status, &error))
+    {
+      g_test_message ("could not unpack %s: %s", xz_path, error->message);
+      return NULL;
+    }
+  return g_steal_pointer (&out);
+}
+
+static void
+test_infer_datasets (void)
+{
+  const char *dir = g_getenv ("AUD_DATASETS_DIR");
+
+  if (dir == NULL || !g_file_test (dir, G_FILE_TEST_IS_DIR))
+    {
+      g_test_skip ("data sets not found (set AUD_DATASETS_DIR)");
+      return;
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (dataset_cases); i++)
+    {
+      const DatasetCase *c = &dataset_cases[i];
+      g_autofree char *path = dataset_path (dir, c->path);
+      g_autoptr(AudReader) reader = NULL;
+      g_autoptr(GPtrArray) guesses = NULL;
+      g_autoptr(GError) error = NULL;
+      const AudSniff *sniff;
+      AudRow *row;
+      guint64 n_rows = 0, n_flagged = 0;
+      guint n_columns;
+
+      if (path == NULL)
+        {
+          g_test_message ("%s not found, skipped", c->path);
+          continue;
+        }
+      g_test_message ("%s", c->path);
+
+      reader = aud_reader_open (path, NULL, &error);
+      g_assert_no_error (error);
+      sniff = aud_reader_get_sniff (reader);
+      g_assert_cmpint (sniff->format, ==, c->format);
+      g_assert_cmpint (sniff->encoding, ==, AUD_ENCODING_UTF8);
+      g_assert_cmpuint (sniff->bom_length, ==, c->bom_length);
+      if (c->format == AUD_FILE_FORMAT_CSV)
+        {
+          g_assert_cmpint (sniff->delimiter, ==, c->delimiter);
+          g_assert_true (sniff->has_header);
+        }
+      g_assert_cmpuint (sniff->warnings->len, ==, 0);
+
+      guesses = aud_infer_sample (reader, 0, NULL, &error);
+      g_assert_no_error (error);
+
+      for (guint j = 0; j < G_N_ELEMENTS (c->checks) && c->checks[j].column != NULL; j++)
+        {
+          AudColumnGuess *g = find_guess (guesses, c->checks[j].column);
+
+          g_test_message ("  %s: %s, %s", g->name, aud_field_type_to_string (g->format.type),
+                          aud_field_role_to_string (g->role));
+          g_assert_cmpint (g->format.type, ==, c->checks[j].type);
+          g_assert_cmpint (g->role, ==, c->checks[j].role);
+          if ((g->format.type == AUD_FIELD_DATE || g->format.type == AUD_FIELD_DATETIME) &&
+              !g->format.epoch)
+            g_assert_cmpint (g->format.date_order, ==, c->checks[j].order);
+        }
+
+      /* The whole file reads without a flagged row */
+      g_assert_true (aud_reader_rewind (reader, &error));
+      while (aud_reader_next (reader, &row, &error))
+        {
+          n_rows++;
+          if (row->problem != AUD_ROW_PROBLEM_NONE)
+            {
+              g_test_message ("line %" G_GUINT64_FORMAT ": %s", row->line, row->problem_text);
+              n_flagged++;
+            }
+        }
+      g_assert_no_error (error);
+      g_assert_cmpuint (n_rows, ==, c->n_rows);
+      g_assert_cmpuint (n_flagged, ==, 0);
+      aud_reader_get_columns (reader, &n_columns);
+      g_assert_cmpuint (n_columns, ==, c->n_columns);
+      g_assert_cmpuint (aud_reader_get_bytes_read (reader), ==, aud_reader_get_total_bytes (reader));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -617,6 +793,7 @@ main (int   argc,
   g_test_add_func ("/infer/columns-grow", test_infer_columns_grow);
   g_test_add_func ("/infer/fixtures", test_infer_fixtures);
   g_test_add_func ("/infer/convert", test_infer_convert);
+  g_test_add_func ("/infer/datasets", test_infer_datasets);
 
   return g_test_run ();
 }

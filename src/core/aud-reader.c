@@ -255,6 +255,7 @@ _aud_source_rewind (AudSource  *self,
 
   g_assert (self != NULL);
 
+  self->bytes_read = 0;
   if (!g_seekable_seek (G_SEEKABLE (self->stream), 0, G_SEEK_SET, NULL, &local_error) ||
       !skip_bom (self, &local_error))
     {
