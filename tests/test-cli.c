@@ -10,6 +10,7 @@
 
 #include "config.h"
 
+#include <locale.h>
 #include <string.h>
 #include <sys/wait.h>
 
@@ -37,30 +38,26 @@ cli_run_clear (CliRun *run)
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CliRun, cli_run_clear)
 
-/* Runs audiences-cli with the NULL-terminated arguments, in the test's
- * temporary directory. */
 static void
-cli_run (CliRun     *run,
-         const char *first_arg,
-         ...)
+cli_run_va (CliRun     *run,
+            char      **envp,
+            const char *first_arg,
+            va_list     args)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   g_autoptr(GError) error = NULL;
   const char *cli = g_getenv ("AUD_CLI");
   int wait_status = 0;
-  va_list args;
 
   g_assert_nonnull (cli);
   g_ptr_array_add (argv, (gpointer)cli);
-  va_start (args, first_arg);
   for (const char *arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
     g_ptr_array_add (argv, (gpointer)arg);
-  va_end (args);
   g_ptr_array_add (argv, NULL);
 
   memset (run, 0, sizeof *run);
   g_assert_no_errno (g_mkdir_with_parents (g_get_user_cache_dir (), 0700));
-  g_assert_true (g_spawn_sync (g_get_user_cache_dir (), (char **)argv->pdata, NULL,
+  g_assert_true (g_spawn_sync (g_get_user_cache_dir (), (char **)argv->pdata, envp,
                                G_SPAWN_DEFAULT, NULL, NULL, &run->out, &run->err,
                                &wait_status, &error));
   g_assert_no_error (error);
@@ -68,6 +65,35 @@ cli_run (CliRun     *run,
   run->status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
   if (run->status != 0)
     g_test_message ("exit %d, stderr: %s", run->status, run->err);
+}
+
+/* Runs audiences-cli with the NULL-terminated arguments, in the test's
+ * temporary directory. */
+static void
+cli_run (CliRun     *run,
+         const char *first_arg,
+         ...)
+{
+  va_list args;
+
+  va_start (args, first_arg);
+  cli_run_va (run, NULL, first_arg, args);
+  va_end (args);
+}
+
+/* The same in the locale @locale (LC_ALL). */
+static void
+cli_run_in_locale (CliRun     *run,
+                   const char *locale,
+                   const char *first_arg,
+                   ...)
+{
+  g_auto(GStrv) envp = g_environ_setenv (g_get_environ (), "LC_ALL", locale, TRUE);
+  va_list args;
+
+  va_start (args, first_arg);
+  cli_run_va (run, envp, first_arg, args);
+  va_end (args);
 }
 
 /* One error line, `audiences-cli: <what>: <where>`, with this where. */
@@ -349,6 +375,27 @@ test_cli_demo_grouping (void)
   g_assert_nonnull (strstr (run.out, "\nWrote 1 event to "));
 }
 
+/* The locale's own grouping where it has one. */
+static void
+test_cli_demo_grouping_de (void)
+{
+  g_autofree char *dir = cache_path ("demo-grouping-de");
+  locale_t german = newlocale (LC_ALL_MASK, "de_DE.UTF-8", (locale_t)0);
+  g_auto(CliRun) run = { 0 };
+
+  if (german == (locale_t)0)
+    {
+      g_test_skip ("the de_DE.UTF-8 locale is not installed");
+      return;
+    }
+  freelocale (german);
+
+  cli_run_in_locale (&run, "de_DE.UTF-8", "demo", dir, "--customers", "1234567", "--events", "0",
+                     "--now", "2025-01-01", NULL);
+  g_assert_cmpint (run.status, ==, 0);
+  g_assert_true (g_str_has_prefix (run.out, "Wrote 1.234.567 customers to "));
+}
+
 static void
 test_cli_demo_usage (void)
 {
@@ -459,6 +506,7 @@ main (int   argc,
   g_test_add_func ("/cli/demo/files", test_cli_demo);
   g_test_add_func ("/cli/demo/json", test_cli_demo_json);
   g_test_add_func ("/cli/demo/grouping", test_cli_demo_grouping);
+  g_test_add_func ("/cli/demo/grouping-de", test_cli_demo_grouping_de);
   g_test_add_func ("/cli/demo/usage", test_cli_demo_usage);
   g_test_add_func ("/cli/demo/unwritable", test_cli_demo_unwritable);
   g_test_add_func ("/cli/demo/workspace", test_cli_demo_workspace);
