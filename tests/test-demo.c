@@ -56,6 +56,8 @@ static const char *const feature_names[] = {
   "automations", "sso", NULL,
 };
 static const char *const device_names[] = { "ios", "android", "web", "desktop", NULL };
+static const char *const gender_names[] = { "female", "male", "other", "", NULL };
+static const char *const plan_names[] = { "free", "basic", "pro", "enterprise", NULL };
 
 typedef struct
 {
@@ -394,7 +396,7 @@ test_demo_columns (void)
             n_feb29++;
         }
 
-      g_assert_true (in_list (f[C_GENDER], (const char *[]) { "female", "male", "other", "", NULL }));
+      g_assert_true (in_list (f[C_GENDER], gender_names));
       g_assert_true (in_list (f[C_COUNTRY], country_codes));
 
       if (f[C_CITY][0] == '\0')
@@ -418,7 +420,7 @@ test_demo_columns (void)
       g_assert_cmpint (signup_day, >=, now_day - 4 * 366);
       g_hash_table_insert (signups, g_strdup (f[C_ID]), GINT_TO_POINTER ((int)signup_day));
 
-      g_assert_true (in_list (f[C_PLAN], (const char *[]) { "free", "basic", "pro", "enterprise", NULL }));
+      g_assert_true (in_list (f[C_PLAN], plan_names));
       g_assert_true (in_list (f[C_CHANNEL], (const char *[]) { "email", "sms", "push", NULL }));
       g_assert_true (in_list (f[C_DEVICE], device_names));
 
@@ -554,6 +556,7 @@ test_demo_skew (void)
       guint64 id = g_ascii_strtoull (f[E_ID] + 1, NULL, 10);
       gint64 ts = parse_time (f[E_TIME]);
       gint64 age_days = (TEST_NOW - ts) / DAY;
+      guint n;
 
       if (id >= 1 && id <= n_customers)
         {
@@ -561,9 +564,9 @@ test_demo_skew (void)
           n_known++;
         }
 
+      n = GPOINTER_TO_UINT (g_hash_table_lookup (per_event, f[E_EVENT]));
       g_hash_table_insert (per_event, (gpointer)g_intern_string (f[E_EVENT]),
-                           GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (per_event,
-                                                                                    f[E_EVENT])) + 1));
+                           GUINT_TO_POINTER (n + 1));
 
       dt = g_date_time_new_from_unix_utc (ts);
       per_hour[g_date_time_get_hour (dt)]++;
