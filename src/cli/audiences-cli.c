@@ -21,6 +21,9 @@
 static const AudCliCommand commands[] = {
   { "create", N_("WORKSPACE"), N_("Create a new, empty workspace"), aud_cli_create },
   { "demo", N_("OUTPUT_DIR"), N_("Write demo customers and events as CSV files"), aud_cli_demo },
+  { "export", N_("WORKSPACE SEGMENT"), N_("Export the members of a segment to a file"),
+    aud_cli_export },
+  { "exports", N_("WORKSPACE"), N_("List the exports made from a workspace"), aud_cli_exports },
 };
 
 static const AudCliCommand *

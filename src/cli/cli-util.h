@@ -66,6 +66,12 @@ int             aud_cli_create              (const AudCliCommand *command,
 int             aud_cli_demo                (const AudCliCommand *command,
                                              int                  argc,
                                              char               **argv);
+int             aud_cli_export              (const AudCliCommand *command,
+                                             int                  argc,
+                                             char               **argv);
+int             aud_cli_exports             (const AudCliCommand *command,
+                                             int                  argc,
+                                             char               **argv);
 
 /* Errors. print_error writes `audiences-cli: WHAT: WHERE` (or
  * `audiences-cli: WHAT` when @where is NULL) to stderr. */
