@@ -24,6 +24,17 @@ static const AudCliCommand commands[] = {
   { "export", N_("WORKSPACE SEGMENT"), N_("Export the members of a segment to a file"),
     aud_cli_export },
   { "exports", N_("WORKSPACE"), N_("List the exports made from a workspace"), aud_cli_exports },
+  { "count", N_("WORKSPACE SEGMENT"), N_("Count the members of a segment"), aud_cli_count },
+  { "overlap", N_("WORKSPACE SEGMENT SEGMENT…"), N_("Show how segments overlap"),
+    aud_cli_overlap },
+  { "members", N_("WORKSPACE SEGMENT"), N_("List the customer ids of a segment's members"),
+    aud_cli_members },
+  { "explain", N_("WORKSPACE SEGMENT"), N_("Show why a customer is or is not a member"),
+    aud_cli_explain },
+  { "segment", N_("SUBCOMMAND WORKSPACE …"), N_("Save, list, show, delete and combine segments"),
+    aud_cli_segment },
+  { "bench", N_("WORKSPACE SEGMENT_FILE…"), N_("Time segment counts and overlaps"),
+    aud_cli_bench },
 };
 
 static const AudCliCommand *

@@ -72,6 +72,24 @@ int             aud_cli_export              (const AudCliCommand *command,
 int             aud_cli_exports             (const AudCliCommand *command,
                                              int                  argc,
                                              char               **argv);
+int             aud_cli_count               (const AudCliCommand *command,
+                                             int                  argc,
+                                             char               **argv);
+int             aud_cli_overlap             (const AudCliCommand *command,
+                                             int                  argc,
+                                             char               **argv);
+int             aud_cli_members             (const AudCliCommand *command,
+                                             int                  argc,
+                                             char               **argv);
+int             aud_cli_explain             (const AudCliCommand *command,
+                                             int                  argc,
+                                             char               **argv);
+int             aud_cli_segment             (const AudCliCommand *command,
+                                             int                  argc,
+                                             char               **argv);
+int             aud_cli_bench               (const AudCliCommand *command,
+                                             int                  argc,
+                                             char               **argv);
 
 /* Errors. print_error writes `audiences-cli: WHAT: WHERE` (or
  * `audiences-cli: WHAT` when @where is NULL) to stderr. */

@@ -1,0 +1,332 @@
+/* cli-bench.c
+ *
+ * Copyright 2026 The Audiences authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#define G_LOG_DOMAIN "audiences-cli"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "aud-engine.h"
+#include "aud-segment.h"
+#include "aud-value.h"
+#include "cli-util.h"
+
+/*
+ * audiences-cli bench: times the segment engine in one process, as the GUI
+ * uses it (bench/segments.sh runs it):
+ *
+ * - cold: a count with an empty cache on a new connection;
+ * - warm: right after, the count of the edited variant of the segment
+ *   (--edit, one leaf changed), which runs only the changed leaf;
+ * - cached: the same count once more, every leaf from the cache;
+ * - overlap: the overlap matrix of all segments once each is cached.
+ *
+ * Each figure is taken --rounds times; the JSON output has the median and
+ * the minimum in milliseconds, and how many leaves each warm count ran.
+ */
+
+typedef struct
+{
+  AudSegment *segment;
+  AudSegment *edited;    /* (nullable) */
+  char       *file;
+  char       *edit_file;
+  gint64      count;
+  gint64      edited_count;
+  GArray     *cold;      /* (element-type double) milliseconds */
+  GArray     *warm;
+  GArray     *cached;
+  guint64     warm_leaf_runs;
+} BenchSegment;
+
+static void
+bench_segment_free (gpointer data)
+{
+  BenchSegment *bs = data;
+
+  g_clear_pointer (&bs->segment, aud_segment_free);
+  g_clear_pointer (&bs->edited, aud_segment_free);
+  g_free (bs->file);
+  g_free (bs->edit_file);
+  g_array_unref (bs->cold);
+  g_array_unref (bs->warm);
+  g_array_unref (bs->cached);
+  g_free (bs);
+}
+
+static double
+elapsed_ms (gint64 start)
+{
+  return (double)(g_get_monotonic_time () - start) / 1000.0;
+}
+
+static int
+compare_double (gconstpointer a,
+                gconstpointer b)
+{
+  double x = *(const double *)a;
+  double y = *(const double *)b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* "NAME": {"median": M, "min": M} of @times (sorted in place). */
+static void
+add_times (JsonBuilder *builder,
+           const char  *name,
+           GArray      *times)
+{
+  if (times->len == 0)
+    return;
+
+  g_array_sort (times, compare_double);
+  json_builder_set_member_name (builder, name);
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "median");
+  json_builder_add_double_value (builder, g_array_index (times, double, times->len / 2));
+  json_builder_set_member_name (builder, "min");
+  json_builder_add_double_value (builder, g_array_index (times, double, 0));
+  json_builder_end_object (builder);
+}
+
+/* Counts @segment, adds the time to @times (if not NULL). */
+static gboolean
+timed_count (AudEngine   *engine,
+             AudStore    *store,
+             AudSegment  *segment,
+             gint64       now,
+             GArray      *times,
+             gint64      *count,
+             GError     **error)
+{
+  gint64 start = g_get_monotonic_time ();
+  AudCount result;
+  double ms;
+
+  if (!aud_engine_count (engine, store, segment, now, &result, NULL, error))
+    return FALSE;
+
+  ms = elapsed_ms (start);
+  if (times != NULL)
+    g_array_append_val (times, ms);
+  *count = result.count;
+
+  return TRUE;
+}
+
+static AudSegment *
+load_file (const char  *path,
+           GError     **error)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+
+  if (!g_file_get_contents (path, &contents, &length, error))
+    return NULL;
+
+  return aud_segment_parse (contents, length, error);
+}
+
+/* audiences-cli bench WORKSPACE SEGMENT_FILE… [--edit FILE]… */
+int
+aud_cli_bench (const AudCliCommand *command,
+               int                  argc,
+               char               **argv)
+{
+  g_autofree char *now_text = NULL;
+  g_autofree char *rounds_text = NULL;
+  g_auto(GStrv) edits = NULL;
+  const GOptionEntry entries[] = {
+    { "edit", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &edits,
+      N_("The edited variant of the next segment, in order (repeat the option)"), N_("FILE") },
+    { "rounds", 0, 0, G_OPTION_ARG_STRING, &rounds_text,
+      N_("How many times to take each figure (default 5)"), N_("N") },
+    { "now", 0, 0, G_OPTION_ARG_STRING, &now_text,
+      N_("Reference time (default: the workspace's, else the current time)"), N_("TIME") },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) context = aud_cli_option_context_new (command, entries);
+  g_autoptr(GPtrArray) segments = g_ptr_array_new_with_free_func (bench_segment_free);
+  g_autoptr(AudStore) store = NULL;
+  g_autoptr(AudEngine) engine = NULL;
+  g_autoptr(GArray) overlap_times = g_array_new (FALSE, FALSE, sizeof (double));
+  g_autoptr(AudOverlap) overlap = NULL;
+  g_autoptr(JsonBuilder) builder = NULL;
+  g_autoptr(JsonNode) root = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree AudSegment **list = NULL;
+  guint64 rounds = 5;
+  gint64 now;
+  guint n;
+
+  g_option_context_set_description (context,
+                                    _("Times cold counts, counts after editing one criterion "
+                                      "(--edit), cached counts and the overlap matrix of the "
+                                      "segments in one process, and prints the figures as "
+                                      "JSON (milliseconds)."));
+  if (!aud_cli_parse_options (command, context, &argc, &argv))
+    return AUD_CLI_EXIT_USAGE;
+
+  if (argc < 3)
+    return aud_cli_usage_error (command, _("Expected the workspace and at least one segment "
+                                           "file"));
+  n = argc - 2;
+  if (edits != NULL && g_strv_length (edits) > n)
+    return aud_cli_usage_error (command, _("More --edit files than segments"));
+  if (rounds_text != NULL &&
+      (!aud_cli_parse_count ("--rounds", rounds_text, 1000, &rounds, &error) || rounds == 0))
+    return aud_cli_usage_error (command, error != NULL ? error->message :
+                                _("--rounds must be at least 1"));
+
+  store = aud_cli_open_workspace (argv[1], AUD_STORE_OPEN_READ_ONLY);
+  if (store == NULL)
+    return AUD_CLI_EXIT_FAILURE;
+
+  if (now_text == NULL)
+    now = aud_engine_get_default_now (store);
+  else if (!aud_cli_parse_time ("--now", now_text, aud_store_get_timezone (store), &now,
+                                &error))
+    return aud_cli_usage_error (command, error->message);
+
+  list = g_new0 (AudSegment *, n);
+  for (guint i = 0; i < n; i++)
+    {
+      BenchSegment *bs = g_new0 (BenchSegment, 1);
+
+      g_ptr_array_add (segments, bs);
+      bs->file = g_strdup (argv[2 + i]);
+      bs->cold = g_array_new (FALSE, FALSE, sizeof (double));
+      bs->warm = g_array_new (FALSE, FALSE, sizeof (double));
+      bs->cached = g_array_new (FALSE, FALSE, sizeof (double));
+      if ((bs->segment = load_file (bs->file, &error)) == NULL)
+        return aud_cli_fail (error, bs->file);
+      list[i] = bs->segment;
+
+      if (edits != NULL && i < g_strv_length (edits))
+        {
+          bs->edit_file = g_strdup (edits[i]);
+          if ((bs->edited = load_file (bs->edit_file, &error)) == NULL)
+            return aud_cli_fail (error, bs->edit_file);
+        }
+    }
+
+  engine = aud_engine_new ();
+
+  for (guint64 r = 0; r < rounds; r++)
+    {
+      for (guint i = 0; i < n; i++)
+        {
+          BenchSegment *bs = g_ptr_array_index (segments, i);
+          guint64 runs;
+          gint64 count;
+
+          /* Cold: a new connection (an empty page cache) and an empty
+           * engine cache. */
+          g_clear_object (&store);
+          if ((store = aud_cli_open_workspace (argv[1], AUD_STORE_OPEN_READ_ONLY)) == NULL)
+            return AUD_CLI_EXIT_FAILURE;
+          aud_engine_clear_cache (engine);
+
+          if (!timed_count (engine, store, bs->segment, now, bs->cold, &bs->count, &error))
+            return aud_cli_fail (error, bs->file);
+
+          if (bs->edited != NULL)
+            {
+              runs = aud_engine_get_leaf_runs (engine);
+              if (!timed_count (engine, store, bs->edited, now, bs->warm, &bs->edited_count,
+                                &error))
+                return aud_cli_fail (error, bs->edit_file);
+              bs->warm_leaf_runs = aud_engine_get_leaf_runs (engine) - runs;
+            }
+
+          if (!timed_count (engine, store, bs->segment, now, bs->cached, &count, &error))
+            return aud_cli_fail (error, bs->file);
+        }
+
+      /* Every segment cached, then the matrix. */
+      for (guint i = 0; i < n; i++)
+        {
+          BenchSegment *bs = g_ptr_array_index (segments, i);
+          gint64 count;
+
+          if (!timed_count (engine, store, bs->segment, now, NULL, &count, &error))
+            return aud_cli_fail (error, bs->file);
+        }
+
+      {
+        gint64 start = g_get_monotonic_time ();
+        double ms;
+
+        g_clear_pointer (&overlap, aud_overlap_free);
+        overlap = aud_engine_overlap (engine, store, list, n, now, NULL, &error);
+        if (overlap == NULL)
+          return aud_cli_fail (error, argv[1]);
+        ms = elapsed_ms (start);
+        g_array_append_val (overlap_times, ms);
+      }
+    }
+
+  builder = json_builder_new ();
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "customers");
+  json_builder_add_int_value (builder, aud_store_count_customers (store));
+  json_builder_set_member_name (builder, "events");
+  json_builder_add_int_value (builder, aud_store_count_events (store));
+  {
+    g_autofree char *text = aud_value_format_datetime (now);
+
+    json_builder_set_member_name (builder, "now");
+    json_builder_add_string_value (builder, text);
+  }
+  json_builder_set_member_name (builder, "rounds");
+  json_builder_add_int_value (builder, rounds);
+
+  json_builder_set_member_name (builder, "segments");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < n; i++)
+    {
+      BenchSegment *bs = g_ptr_array_index (segments, i);
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "file");
+      json_builder_add_string_value (builder, bs->file);
+      json_builder_set_member_name (builder, "count");
+      json_builder_add_int_value (builder, bs->count);
+      add_times (builder, "cold_ms", bs->cold);
+      if (bs->edited != NULL)
+        {
+          json_builder_set_member_name (builder, "edit_file");
+          json_builder_add_string_value (builder, bs->edit_file);
+          json_builder_set_member_name (builder, "edited_count");
+          json_builder_add_int_value (builder, bs->edited_count);
+          json_builder_set_member_name (builder, "warm_leaf_runs");
+          json_builder_add_int_value (builder, bs->warm_leaf_runs);
+          add_times (builder, "warm_ms", bs->warm);
+        }
+      add_times (builder, "cached_ms", bs->cached);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+
+  add_times (builder, "overlap_ms", overlap_times);
+  json_builder_set_member_name (builder, "overlap");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < n; i++)
+    {
+      json_builder_begin_array (builder);
+      for (guint j = 0; j < n; j++)
+        json_builder_add_int_value (builder, overlap->matrix[i * n + j]);
+      json_builder_end_array (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  aud_cli_print_json (root);
+
+  return AUD_CLI_EXIT_OK;
+}
