@@ -72,6 +72,14 @@ typedef struct
 
 /* --- small helpers -------------------------------------------------------- */
 
+/* roaring_bitmap_free(), which does not take NULL in this CRoaring. */
+static void
+bitmap_free (roaring_bitmap_t *bitmap)
+{
+  if (bitmap != NULL)
+    roaring_bitmap_free (bitmap);
+}
+
 static void
 member_clear (gpointer data)
 {
@@ -540,7 +548,7 @@ run_leaf (Eval            *ev,
 
             if (++row % CANCEL_CHECK_ROWS == 0 && check_cancelled (ev, row, error))
               {
-                roaring_bitmap_free (seen);
+                bitmap_free (seen);
                 return NULL;
               }
 
@@ -554,12 +562,12 @@ run_leaf (Eval            *ev,
           }
         if (step_error (ev, rc, error))
           {
-            roaring_bitmap_free (seen);
+            bitmap_free (seen);
             return NULL;
           }
 
         result = filter_bitmap (seen, keep_occurrence, &filter);
-        roaring_bitmap_free (seen);
+        bitmap_free (seen);
       }
       break;
 
@@ -595,7 +603,7 @@ run_leaf (Eval            *ev,
   return result;
 
 failed:
-  roaring_bitmap_free (result);
+  bitmap_free (result);
   return NULL;
 }
 
@@ -756,7 +764,7 @@ eval_node (Eval                 *ev,
 
           if ((bitmap = eval_node (ev, child, depth, error)) == NULL)
             {
-              roaring_bitmap_free (result);
+              bitmap_free (result);
               return NULL;
             }
 
@@ -765,7 +773,7 @@ eval_node (Eval                 *ev,
           else
             {
               roaring_bitmap_and_inplace (result, bitmap);
-              roaring_bitmap_free (bitmap);
+              bitmap_free (bitmap);
             }
         }
       return result != NULL ? result : roaring_bitmap_copy (ev->universe);
@@ -782,12 +790,12 @@ eval_node (Eval                 *ev,
 
           if ((bitmap = eval_node (ev, child, depth, error)) == NULL)
             {
-              roaring_bitmap_free (result);
+              bitmap_free (result);
               return NULL;
             }
 
           roaring_bitmap_or_inplace (result, bitmap);
-          roaring_bitmap_free (bitmap);
+          bitmap_free (bitmap);
         }
       return result;
 
@@ -800,7 +808,7 @@ eval_node (Eval                 *ev,
           return NULL;
 
         result = roaring_bitmap_andnot (ev->universe, child);
-        roaring_bitmap_free (child);
+        bitmap_free (child);
         return result;
       }
 
@@ -1480,8 +1488,14 @@ explain_leaf (Eval                 *ev,
           return explanation_new (node, g_strdup_printf (passed ? _("%s: yes (blank)") :
                                                          _("%s: no (blank)"), what), passed);
 
+        /* `country is "DE": yes` when the value is just what was asked for. */
         if (passed && node->condition->op == AUD_OP_EQ)
-          return explanation_new (node, g_strdup_printf (_("%s: yes"), what), passed);
+          {
+            g_autofree char *wanted = format_value (node->condition->value);
+
+            if (g_strcmp0 (wanted, value) == 0)
+              return explanation_new (node, g_strdup_printf (_("%s: yes"), what), passed);
+          }
 
         return explanation_new (node, g_strdup_printf (passed ? _("%s: yes (the value is %s)") :
                                                        _("%s: no (the value is %s)"),
@@ -1866,7 +1880,7 @@ aud_engine_count (AudEngine         *self,
       result->count = (gint64)roaring_bitmap_get_cardinality (members);
       result->total = (gint64)roaring_bitmap_get_cardinality (ev.universe);
       result->share = result->total > 0 ? (double)result->count / (double)result->total : 0.0;
-      roaring_bitmap_free (members);
+      bitmap_free (members);
       eval_end (&ev);
       return TRUE;
     }
@@ -1927,7 +1941,7 @@ aud_engine_funnel (AudEngine         *self,
 
       if (bitmap == NULL)
         {
-          roaring_bitmap_free (remaining);
+          bitmap_free (remaining);
           eval_end (&ev);
           return NULL;
         }
@@ -1942,14 +1956,14 @@ aud_engine_funnel (AudEngine         *self,
       else
         {
           roaring_bitmap_and_inplace (remaining, bitmap);
-          roaring_bitmap_free (bitmap);
+          bitmap_free (bitmap);
         }
       step->remaining = (gint64)roaring_bitmap_get_cardinality (remaining);
 
       g_ptr_array_add (steps, step);
     }
 
-  roaring_bitmap_free (remaining);
+  bitmap_free (remaining);
   eval_end (&ev);
 
   return g_steal_pointer (&steps);
@@ -2057,15 +2071,15 @@ aud_engine_overlap (AudEngine          *self,
                 }
 
               overlap->regions[mask] = (gint64)roaring_bitmap_get_cardinality (region);
-              roaring_bitmap_free (region);
+              bitmap_free (region);
             }
         }
     }
 
   for (guint i = 0; i < n_segments; i++)
-    roaring_bitmap_free (sets[i]);
+    bitmap_free (sets[i]);
   g_free (sets);
-  roaring_bitmap_free (all);
+  bitmap_free (all);
   eval_end (&ev);
 
   return ok ? g_steal_pointer (&overlap) : NULL;
@@ -2246,7 +2260,7 @@ aud_engine_sample (AudEngine         *self,
   ok = TRUE;
 
 out:
-  roaring_bitmap_free (bitmap);
+  bitmap_free (bitmap);
   eval_end (&ev);
 
   return ok ? g_steal_pointer (&members) : NULL;
