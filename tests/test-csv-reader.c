@@ -470,6 +470,27 @@ test_csv_reader_spaces_kept (void)
   assert_cells (next_row (reader), " x ", " ", "  q  ", NULL);
 }
 
+/* Records without quotes are split without libcsv: both ways must agree */
+static void
+test_csv_reader_empty_fields (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AudReader) reader = NULL;
+  g_autofree char *path = g_build_filename (g_get_tmp_dir (), "r-empty-fields.csv", NULL);
+  const char *text = "a,b,c\n1,2,\n\"1\",2,\n,,\n\"\",,\n,x,\n,\"x\",\n";
+
+  g_assert_true (g_file_set_contents (path, text, -1, &error));
+  reader = aud_reader_open (path, NULL, &error);
+  g_assert_no_error (error);
+  assert_cells (next_row (reader), "1", "2", "", NULL);
+  assert_cells (next_row (reader), "1", "2", "", NULL);
+  assert_cells (next_row (reader), "", "", "", NULL);
+  assert_cells (next_row (reader), "", "", "", NULL);
+  assert_cells (next_row (reader), "", "x", "", NULL);
+  assert_cells (next_row (reader), "", "x", "", NULL);
+  assert_end (reader);
+}
+
 static void
 test_csv_reader_missing_file (void)
 {
@@ -503,6 +524,7 @@ main (int   argc,
   g_test_add_func ("/csv-reader/rewind", test_csv_reader_rewind);
   g_test_add_func ("/csv-reader/delimiters", test_csv_reader_delimiters);
   g_test_add_func ("/csv-reader/spaces-kept", test_csv_reader_spaces_kept);
+  g_test_add_func ("/csv-reader/empty-fields", test_csv_reader_empty_fields);
   g_test_add_func ("/csv-reader/missing-file", test_csv_reader_missing_file);
 
   return g_test_run ();
