@@ -317,6 +317,29 @@ test_json_reader_empty_array (void)
 }
 
 static void
+test_json_reader_huge_field (void)
+{
+  g_autoptr(GString) text = g_string_new ("{\"id\": 1, \"blob\": \"");
+  g_autoptr(AudReader) reader = NULL;
+  AudRow *row;
+
+  for (guint i = 0; i < 1024 * 1024 / 8 + 1; i++)
+    g_string_append (text, "abcdefgh");
+  g_string_append (text, "\"}\n{\"id\": 2, \"blob\": \"small\"}\n");
+  reader = open_text ("r-huge.jsonl", text->str);
+
+  row = next_row (reader);
+  g_assert_cmpint (row->problem, ==, AUD_ROW_PROBLEM_FIELD_TOO_LONG);
+  g_assert_cmpstr (row->problem_text, ==, "field “blob” is longer than 1 MiB");
+  g_assert_cmpuint (row->raw_length, ==, AUD_READER_MAX_RAW);
+
+  row = next_row (reader);
+  g_assert_cmpint (row->problem, ==, AUD_ROW_PROBLEM_NONE);
+  assert_cell (reader, row, "blob", "small");
+  assert_end (reader);
+}
+
+static void
 test_json_reader_utf16 (void)
 {
   g_autoptr(GError) error = NULL;
@@ -346,6 +369,7 @@ main (int   argc,
   g_test_add_func ("/json-reader/not-objects", test_json_reader_not_objects);
   g_test_add_func ("/json-reader/strings-with-brackets", test_json_reader_strings_with_brackets);
   g_test_add_func ("/json-reader/empty-array", test_json_reader_empty_array);
+  g_test_add_func ("/json-reader/huge-field", test_json_reader_huge_field);
   g_test_add_func ("/json-reader/utf16", test_json_reader_utf16);
 
   return g_test_run ();

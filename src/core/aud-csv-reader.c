@@ -16,10 +16,6 @@
 #include "aud-csv-reader.h"
 #include "aud-reader-private.h"
 
-/* A record longer than this is not kept whole (memory stays bounded even
- * when a quote is never closed); it is flagged. */
-#define MAX_RECORD (64 * 1024 * 1024)
-
 #define NULL_CELL G_MAXSIZE
 
 /* Bytes the record scanner stops at */
@@ -70,7 +66,7 @@ struct _AudCsvReader
   gboolean           after_close;    /* just after a closing quote */
   gboolean           bad_quoting;
   gboolean           unclosed_quote;
-  gboolean           too_long;       /* the record passed MAX_RECORD */
+  gboolean           too_long;       /* the record passed AUD_READER_MAX_RECORD */
   gboolean           non_ascii;      /* the record has a byte >= 0x80 */
   gboolean           has_quote;      /* the record has a quote character */
 
@@ -141,7 +137,7 @@ append_span (AudCsvReader *self,
   if (end <= start || self->too_long)
     return;
 
-  if (self->record->len + (end - start) > MAX_RECORD)
+  if (self->record->len + (end - start) > AUD_READER_MAX_RECORD)
     {
       self->too_long = TRUE;
       return;
@@ -385,7 +381,7 @@ parse_record (AudCsvReader *self,
 
   if (self->too_long)
     set_problem (self, AUD_ROW_PROBLEM_FIELD_TOO_LONG,
-                 _("the row is longer than %u MiB"), MAX_RECORD / (1024 * 1024));
+                 _("the row is longer than %u MiB"), AUD_READER_MAX_RECORD / (1024 * 1024));
   if (self->long_field > 0)
     set_problem (self, AUD_ROW_PROBLEM_FIELD_TOO_LONG,
                  _("field %u is longer than %u MiB"),

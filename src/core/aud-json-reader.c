@@ -58,6 +58,8 @@ struct _AudJsonReader
   guint64      record_line;
   guint        record_column;
   guint64      n_rows;
+  gboolean     too_long;       /* the line passed AUD_READER_MAX_RECORD */
+  const char  *long_field;     /* the first field over AUD_READER_MAX_FIELD */
   gboolean     failed;
 };
 
@@ -197,6 +199,12 @@ scan_element (AudJsonReader  *self,
           done = result == AUD_JSON_SCAN_END_AFTER;
         }
 
+      if (self->record->len + (p - span) > AUD_READER_MAX_RECORD)
+        {
+          set_syntax_error (self, error, self->record_line, self->record_column,
+                            _("this element is longer than 64 MiB (is a quote missing?)"));
+          return -1;
+        }
       g_byte_array_append (self->record, span, p - span);
       src->pos = p - data;
       if (done)
@@ -298,6 +306,7 @@ scan_line_record (AudJsonReader  *self,
       gboolean blank = TRUE;
       gboolean complete = FALSE;
 
+      self->too_long = FALSE;
       g_byte_array_set_size (self->record, 0);
       self->record_line = self->line;
       self->record_column = 1;
@@ -326,7 +335,10 @@ scan_line_record (AudJsonReader  *self,
               complete = TRUE;
             }
 
-          g_byte_array_append (self->record, p, end - p);
+          if (self->record->len + (end - p) > AUD_READER_MAX_RECORD)
+            self->too_long = TRUE;
+          else
+            g_byte_array_append (self->record, p, end - p);
           src->pos = (end - data) + (complete ? 1 : 0);
         }
 
@@ -415,6 +427,13 @@ set_cell (AudJsonReader *self,
     {
       gsize none = NULL_CELL;
       g_array_append_val (self->cell_offsets, none);
+    }
+
+  if (length > AUD_READER_MAX_FIELD)
+    {
+      if (self->long_field == NULL)
+        self->long_field = g_ptr_array_index (self->columns, index);
+      return;
     }
 
   g_byte_array_append (self->cell_data, (const guint8 *)text, length);
@@ -536,11 +555,18 @@ parse_record (AudJsonReader *self)
 
   memset (row, 0, sizeof *row);
   row->line = self->record_line;
+  self->long_field = NULL;
   g_byte_array_set_size (self->cell_data, 0);
   g_array_set_size (self->cell_offsets, 0);
   g_ptr_array_set_size (self->cells, 0);
 
-  if (!g_utf8_validate_len ((const char *)self->record->data, self->record->len, &bad))
+  if (self->too_long)
+    {
+      set_problem (self, AUD_ROW_PROBLEM_FIELD_TOO_LONG,
+                   _("the record is longer than %u MiB"),
+                   AUD_READER_MAX_RECORD / (1024 * 1024));
+    }
+  else if (!g_utf8_validate_len ((const char *)self->record->data, self->record->len, &bad))
     {
       set_problem (self, AUD_ROW_PROBLEM_INVALID_TEXT,
                    _("invalid UTF-8 at byte %u of the row"),
@@ -573,6 +599,11 @@ parse_record (AudJsonReader *self)
                            offset == NULL_CELL ? NULL : (char *)self->cell_data->data + offset);
         }
       row->n_cells = self->cells->len;
+
+      if (self->long_field != NULL)
+        set_problem (self, AUD_ROW_PROBLEM_FIELD_TOO_LONG,
+                     _("field “%s” is longer than %u MiB"),
+                     self->long_field, AUD_READER_MAX_FIELD / (1024 * 1024));
     }
 
   g_ptr_array_add (self->cells, NULL);

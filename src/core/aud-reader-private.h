@@ -16,6 +16,10 @@ G_BEGIN_DECLS
 /* Size of one read from the file. */
 #define AUD_READ_CHUNK_SIZE (64 * 1024)
 
+/* A record (CSV row, JSON element or line) longer than this is not kept
+ * whole, so memory stays bounded even when a quote is never closed. */
+#define AUD_READER_MAX_RECORD (64 * 1024 * 1024)
+
 /*
  * AudDecoder: converts UTF-16 and Windows-1252 to UTF-8 in chunks, carrying
  * a partial sequence from one chunk to the next. UTF-8 passes unchanged

@@ -419,7 +419,10 @@ sniff_format (AudSniff    *sniff,
       const char *value_end = scan_json_value (p, end);
       const char *newline = memchr (p, '\n', end - p);
 
-      if (value_end != NULL && (newline == NULL || value_end <= newline))
+      /* The first object ends on the first line, or that line is longer
+       * than the sample */
+      if ((value_end != NULL && (newline == NULL || value_end <= newline)) ||
+          (value_end == NULL && newline == NULL))
         {
           sniff->format = AUD_FILE_FORMAT_JSON_LINES;
           return TRUE;
