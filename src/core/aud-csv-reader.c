@@ -292,31 +292,6 @@ scan_record (AudCsvReader  *self,
     }
 }
 
-static void
-set_problem (AudCsvReader  *self,
-             AudRowProblem  problem,
-             const char    *format,
-             ...) G_GNUC_PRINTF (3, 4);
-
-static void
-set_problem (AudCsvReader  *self,
-             AudRowProblem  problem,
-             const char    *format,
-             ...)
-{
-  va_list args;
-
-  if (self->row.problem != AUD_ROW_PROBLEM_NONE)
-    return;
-
-  va_start (args, format);
-  g_string_vprintf (self->problem, format, args);
-  va_end (args);
-
-  self->row.problem = problem;
-  self->row.problem_text = self->problem->str;
-}
-
 /* Splits self->record into cells and fills self->row. */
 static void
 parse_record (AudCsvReader *self,
@@ -337,7 +312,7 @@ parse_record (AudCsvReader *self,
   if (self->source.sniff->encoding == AUD_ENCODING_UTF8 && self->non_ascii &&
       !g_utf8_validate_len ((const char *)self->record->data, self->record->len, &bad))
     {
-      set_problem (self, AUD_ROW_PROBLEM_INVALID_TEXT,
+      _aud_row_set_problem (&self->row, self->problem, AUD_ROW_PROBLEM_INVALID_TEXT,
                    _("invalid UTF-8 at byte %u of the row"),
                    (guint)(bad - (const char *)self->record->data) + 1);
       g_ptr_array_add (self->cells, NULL);
@@ -380,25 +355,25 @@ parse_record (AudCsvReader *self,
   row->n_cells = n;
 
   if (self->too_long)
-    set_problem (self, AUD_ROW_PROBLEM_FIELD_TOO_LONG,
+    _aud_row_set_problem (&self->row, self->problem, AUD_ROW_PROBLEM_FIELD_TOO_LONG,
                  _("the row is longer than %u MiB"), AUD_READER_MAX_RECORD / (1024 * 1024));
   if (self->long_field > 0)
-    set_problem (self, AUD_ROW_PROBLEM_FIELD_TOO_LONG,
+    _aud_row_set_problem (&self->row, self->problem, AUD_ROW_PROBLEM_FIELD_TOO_LONG,
                  _("field %u is longer than %u MiB"),
                  self->long_field, AUD_READER_MAX_FIELD / (1024 * 1024));
   if (self->unclosed_quote)
-    set_problem (self, AUD_ROW_PROBLEM_QUOTING,
+    _aud_row_set_problem (&self->row, self->problem, AUD_ROW_PROBLEM_QUOTING,
                  _("a quoted field starting on line %" G_GUINT64_FORMAT " is not closed before the end of the file"),
                  self->record_line);
   if (self->bad_quoting)
-    set_problem (self, AUD_ROW_PROBLEM_QUOTING,
+    _aud_row_set_problem (&self->row, self->problem, AUD_ROW_PROBLEM_QUOTING,
                  _("line %" G_GUINT64_FORMAT " has text after the closing quote of a field"),
                  self->record_line);
   if (expected_fields > 0 && n != expected_fields)
     {
       g_autofree char *line = g_strdup_printf ("%" G_GUINT64_FORMAT, self->record_line);
 
-      set_problem (self, AUD_ROW_PROBLEM_FIELD_COUNT,
+      _aud_row_set_problem (&self->row, self->problem, AUD_ROW_PROBLEM_FIELD_COUNT,
                    g_dngettext (GETTEXT_PACKAGE,
                                 "line %s has %u field, expected %u",
                                 "line %s has %u fields, expected %u", n),

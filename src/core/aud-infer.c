@@ -737,13 +737,6 @@ decide_date_order (ColumnStats    *stats,
   return AUD_DATE_ORDER_DMY;
 }
 
-static gboolean
-name_suggests (const NameWords    *words,
-               const char * const *list)
-{
-  return has_word (words, list);
-}
-
 /* Fills the format of @guess from @stats (role already guessed from the
  * name, may be adjusted here). */
 static void
@@ -767,7 +760,7 @@ decide_format (ColumnStats    *stats,
 
   /* Booleans: 0/1 only when the name says it is a flag */
   if (stats->boolean_ok &&
-      (!stats->boolean_digits_only || name_suggests (words, flag_words) ||
+      (!stats->boolean_digits_only || has_word (words, flag_words) ||
        (guess->role >= AUD_ROLE_CONSENT_EMAIL && guess->role <= AUD_ROLE_CONSENT_ADS)))
     {
       format->type = AUD_FIELD_BOOLEAN;
@@ -775,7 +768,7 @@ decide_format (ColumnStats    *stats,
     }
 
   /* Epoch seconds, when the name says so */
-  if (stats->epoch_ok && stats->number_ok != 0 && name_suggests (words, epoch_words))
+  if (stats->epoch_ok && stats->number_ok != 0 && has_word (words, epoch_words))
     {
       format->type = AUD_FIELD_DATETIME;
       format->epoch = TRUE;

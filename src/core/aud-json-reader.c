@@ -356,28 +356,6 @@ scan_line_record (AudJsonReader  *self,
     }
 }
 
-static void
-set_problem (AudJsonReader *self,
-             AudRowProblem  problem,
-             const char    *format,
-             ...) G_GNUC_PRINTF (3, 4);
-
-static void
-set_problem (AudJsonReader *self,
-             AudRowProblem  problem,
-             const char    *format,
-             ...)
-{
-  va_list args;
-
-  va_start (args, format);
-  g_string_vprintf (self->problem, format, args);
-  va_end (args);
-
-  self->row.problem = problem;
-  self->row.problem_text = self->problem->str;
-}
-
 /* Shortest text that reads back as @d; whole numbers keep a ".0". */
 static void
 format_double (double  d,
@@ -539,7 +517,7 @@ set_parse_problem (AudJsonReader *self,
   file_line = self->record_line + line - 1;
   file_column = line == 1 ? self->record_column + column - 1 : column;
 
-  set_problem (self, AUD_ROW_PROBLEM_SYNTAX,
+  _aud_row_set_problem (&self->row, self->problem, AUD_ROW_PROBLEM_SYNTAX,
                _("line %" G_GUINT64_FORMAT ", column %u: %s"),
                file_line, file_column, message);
 }
@@ -562,13 +540,13 @@ parse_record (AudJsonReader *self)
 
   if (self->too_long)
     {
-      set_problem (self, AUD_ROW_PROBLEM_FIELD_TOO_LONG,
+      _aud_row_set_problem (&self->row, self->problem, AUD_ROW_PROBLEM_FIELD_TOO_LONG,
                    _("the record is longer than %u MiB"),
                    AUD_READER_MAX_RECORD / (1024 * 1024));
     }
   else if (!g_utf8_validate_len ((const char *)self->record->data, self->record->len, &bad))
     {
-      set_problem (self, AUD_ROW_PROBLEM_INVALID_TEXT,
+      _aud_row_set_problem (&self->row, self->problem, AUD_ROW_PROBLEM_INVALID_TEXT,
                    _("invalid UTF-8 at byte %u of the row"),
                    (guint)(bad - (const char *)self->record->data) + 1);
     }
@@ -580,7 +558,7 @@ parse_record (AudJsonReader *self)
   else if ((root = json_parser_get_root (self->parser)) == NULL ||
            !JSON_NODE_HOLDS_OBJECT (root))
     {
-      set_problem (self, AUD_ROW_PROBLEM_NOT_AN_OBJECT,
+      _aud_row_set_problem (&self->row, self->problem, AUD_ROW_PROBLEM_NOT_AN_OBJECT,
                    _("the record on line %" G_GUINT64_FORMAT " is not a JSON object"),
                    self->record_line);
     }
@@ -601,7 +579,7 @@ parse_record (AudJsonReader *self)
       row->n_cells = self->cells->len;
 
       if (self->long_field != NULL)
-        set_problem (self, AUD_ROW_PROBLEM_FIELD_TOO_LONG,
+        _aud_row_set_problem (&self->row, self->problem, AUD_ROW_PROBLEM_FIELD_TOO_LONG,
                      _("field “%s” is longer than %u MiB"),
                      self->long_field, AUD_READER_MAX_FIELD / (1024 * 1024));
     }

@@ -109,6 +109,14 @@ typedef enum
 AudJsonScanResult _aud_json_scan_byte (AudJsonScan *scan,
                                        guint8       c);
 
+/* Sets @row's problem, unless it already has one (the first found is
+ * kept), formatting its text into @buffer (owned by the reader). */
+void      _aud_row_set_problem (AudRow        *row,
+                                GString       *buffer,
+                                AudRowProblem  problem,
+                                const char    *format,
+                                ...) G_GNUC_PRINTF (4, 5);
+
 /* Returns a unique, non-empty column name for @name at 0-based @position,
  * given the names in @seen (a set of names already used, updated). Adds a
  * warning to @warnings when the name had to change. */

@@ -349,6 +349,29 @@ _aud_row_set_raw (AudRow     *row,
   row->raw_length = len;
 }
 
+void
+_aud_row_set_problem (AudRow        *row,
+                      GString       *buffer,
+                      AudRowProblem  problem,
+                      const char    *format,
+                      ...)
+{
+  va_list args;
+
+  g_assert (row != NULL);
+  g_assert (buffer != NULL);
+
+  if (row->problem != AUD_ROW_PROBLEM_NONE)
+    return;
+
+  va_start (args, format);
+  g_string_vprintf (buffer, format, args);
+  va_end (args);
+
+  row->problem = problem;
+  row->problem_text = buffer->str;
+}
+
 AudJsonScanResult
 _aud_json_scan_byte (AudJsonScan *scan,
                      guint8       c)
