@@ -66,7 +66,8 @@ typedef enum
  * @AUD_ROW_PROBLEM_INVALID_TEXT: the row is not valid in the file's encoding
  *   (invalid UTF-8); cells are not set (n_cells is 0)
  * @AUD_ROW_PROBLEM_FIELD_TOO_LONG: a field is longer than
- *   AUD_READER_MAX_FIELD; that cell is NULL
+ *   AUD_READER_MAX_FIELD (that cell is NULL), or the whole record longer
+ *   than 64 MiB (then only its start was kept)
  * @AUD_ROW_PROBLEM_QUOTING: malformed CSV quoting (text after a closing
  *   quote, or a quote not closed before the end of the file); cells are as
  *   leniently read
@@ -108,7 +109,8 @@ typedef enum
  * @problem: %AUD_ROW_PROBLEM_NONE or what is wrong with the row
  * @problem_text: (nullable): a translated sentence such as "line 12 has 9
  *   fields, expected 7", "invalid UTF-8 at byte 5 of the row", "field 3 is
- *   longer than 1 MiB", "line 4, column 17: ..." (JSON); NULL when fine
+ *   longer than 1 MiB" (CSV: by position; JSON: "field “blob” is..."),
+ *   "line 4, column 17: ..." (JSON syntax); NULL when fine
  *
  * One row. Owned by the reader: valid until the next call of
  * aud_reader_next(), aud_reader_rewind() or the reader's finalisation.
