@@ -355,12 +355,72 @@ row_phone (Export *ex,
   return row->phone;
 }
 
-/* Appends the canonical text of a stored value (see aud_text_of() in
- * aud-sql-functions.c). Returns FALSE for NULL. */
+/* g_string_append_len() without the function call when it fits: the
+ * output buffer is appended to for every value. */
+static inline void
+append_bytes (GString    *out,
+              const char *data,
+              gsize       len)
+{
+  if (G_LIKELY (out->len + len < out->allocated_len))
+    {
+      memcpy (out->str + out->len, data, len);
+      out->len += len;
+      out->str[out->len] = '\0';
+    }
+  else
+    g_string_append_len (out, data, len);
+}
+
+static inline void
+append_byte (GString *out,
+             char     c)
+{
+  if (G_LIKELY (out->len + 1 < out->allocated_len))
+    {
+      out->str[out->len++] = c;
+      out->str[out->len] = '\0';
+    }
+  else
+    g_string_append_c (out, c);
+}
+
+/* An integer, or a decimal of @scale digits after the point (the same text
+ * as aud_value_format_decimal(), without allocating). */
+static void
+append_scaled (GString *out,
+               gint64   value,
+               guint    scale)
+{
+  char buf[48];
+  char *p = buf + sizeof buf;
+  guint64 magnitude = value < 0 ? (guint64)0 - (guint64)value : (guint64)value;
+  guint digits = 0;
+
+  do
+    {
+      *--p = '0' + magnitude % 10;
+      magnitude /= 10;
+      if (++digits == scale)
+        *--p = '.';
+    }
+  while (magnitude > 0 || digits <= scale);
+
+  if (value < 0)
+    *--p = '-';
+
+  append_bytes (out, p, buf + sizeof buf - p);
+}
+
+/* The canonical text of a stored value (see aud_text_of() in
+ * aud-sql-functions.c) as a span: into SQLite's memory for text, else
+ * formatted into @scratch. Returns FALSE for NULL. */
 static gboolean
-append_canonical (GString        *out,
-                  Row            *row,
-                  const OutColumn *col)
+canonical_span (Row              *row,
+                const OutColumn  *col,
+                GString          *scratch,
+                const char      **data,
+                gsize            *len)
 {
   sqlite3_stmt *stmt = row->stmt;
   int type = sqlite3_column_type (stmt, col->index);
@@ -372,40 +432,58 @@ append_canonical (GString        *out,
     {
       gint64 v = sqlite3_column_int64 (stmt, col->index);
 
+      g_string_truncate (scratch, 0);
       switch (col->field->type)
         {
         case AUD_FIELD_DECIMAL:
-          {
-            g_autofree char *text = aud_value_format_decimal (v, col->field->scale);
-
-            g_string_append (out, text);
-            return TRUE;
-          }
+          append_scaled (scratch, v, col->field->scale);
+          break;
 
         case AUD_FIELD_DATETIME:
           {
             g_autofree char *text = aud_value_format_datetime (v);
 
-            g_string_append (out, text);
-            return TRUE;
+            g_string_append (scratch, text);
           }
+          break;
 
         case AUD_FIELD_BOOLEAN:
-          g_string_append (out, v != 0 ? "true" : "false");
-          return TRUE;
+          g_string_append (scratch, v != 0 ? "true" : "false");
+          break;
 
         case AUD_FIELD_TEXT:
         case AUD_FIELD_CATEGORY:
         case AUD_FIELD_INTEGER:
         case AUD_FIELD_DATE:
         default:
-          g_string_append_printf (out, "%" G_GINT64_FORMAT, v);
-          return TRUE;
+          append_scaled (scratch, v, 0);
+          break;
         }
+
+      *data = scratch->str;
+      *len = scratch->len;
+      return TRUE;
     }
 
-  g_string_append_len (out, (const char *)sqlite3_column_text (stmt, col->index),
-                       sqlite3_column_bytes (stmt, col->index));
+  *data = (const char *)sqlite3_column_text (stmt, col->index);
+  *len = sqlite3_column_bytes (stmt, col->index);
+  return TRUE;
+}
+
+/* Appends the canonical text of a stored value. Returns FALSE for NULL. */
+static gboolean
+append_canonical (GString         *out,
+                  Row             *row,
+                  const OutColumn *col)
+{
+  g_autoptr(GString) scratch = g_string_new (NULL);
+  const char *data;
+  gsize len;
+
+  if (!canonical_span (row, col, scratch, &data, &len))
+    return FALSE;
+
+  g_string_append_len (out, data, len);
   return TRUE;
 }
 
@@ -594,25 +672,30 @@ append_csv (GString    *out,
             gsize       len,
             char        delimiter)
 {
-  gboolean quote = FALSE;
+  gsize i;
 
-  for (gsize i = 0; i < len && !quote; i++)
-    quote = text[i] == delimiter || text[i] == '"' || text[i] == '\n' || text[i] == '\r';
-
-  if (!quote)
+  for (i = 0; i < len; i++)
     {
-      g_string_append_len (out, text, len);
+      char c = text[i];
+
+      if (c == delimiter || c == '"' || c == '\n' || c == '\r')
+        break;
+    }
+
+  if (i == len)
+    {
+      append_bytes (out, text, len);
       return;
     }
 
-  g_string_append_c (out, '"');
-  for (gsize i = 0; i < len; i++)
+  append_byte (out, '"');
+  for (i = 0; i < len; i++)
     {
       if (text[i] == '"')
-        g_string_append_c (out, '"');
-      g_string_append_c (out, text[i]);
+        append_byte (out, '"');
+      append_byte (out, text[i]);
     }
-  g_string_append_c (out, '"');
+  append_byte (out, '"');
 }
 
 static void
@@ -620,37 +703,47 @@ append_json_string (GString    *out,
                     const char *text,
                     gsize       len)
 {
-  g_string_append_c (out, '"');
+  gsize start = 0;
+
+  append_byte (out, '"');
   for (gsize i = 0; i < len; i++)
     {
       guchar c = text[i];
+      const char *escape;
+      char unicode[8];
+
+      if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
+        continue;
+
+      append_bytes (out, text + start, i - start);
+      start = i + 1;
 
       switch (c)
         {
         case '"':
-          g_string_append (out, "\\\"");
+          escape = "\\\"";
           break;
         case '\\':
-          g_string_append (out, "\\\\");
+          escape = "\\\\";
           break;
         case '\n':
-          g_string_append (out, "\\n");
+          escape = "\\n";
           break;
         case '\r':
-          g_string_append (out, "\\r");
+          escape = "\\r";
           break;
         case '\t':
-          g_string_append (out, "\\t");
+          escape = "\\t";
           break;
         default:
-          if (c < 0x20 || c == 0x7f)
-            g_string_append_printf (out, "\\u%04x", c);
-          else
-            g_string_append_c (out, c);
+          g_snprintf (unicode, sizeof unicode, "\\u%04x", c);
+          escape = unicode;
           break;
         }
+      append_bytes (out, escape, strlen (escape));
     }
-  g_string_append_c (out, '"');
+  append_bytes (out, text + start, len - start);
+  append_byte (out, '"');
 }
 
 static void
@@ -703,35 +796,47 @@ write_row (Export *ex,
   for (guint i = 0; i < ex->columns->len; i++)
     {
       const OutColumn *col = &g_array_index (ex->columns, OutColumn, i);
-      gboolean present = column_value (ex, row, col, ex->value);
-      const GString *value = ex->value;
+      const char *data = NULL;
+      gsize len = 0;
+      gboolean present;
+
+      if (col->transform == AUD_TRANSFORM_NONE)
+        present = canonical_span (row, col, ex->value, &data, &len);
+      else
+        {
+          present = column_value (ex, row, col, ex->value);
+          data = ex->value->str;
+          len = ex->value->len;
+        }
 
       if (present && col->hashed)
         {
-          g_autofree char *hash = aud_normalize_sha256 (ex->value->str);
+          g_autofree char *hash = g_compute_checksum_for_data (G_CHECKSUM_SHA256,
+                                                               (const guchar *)data, len);
 
           g_string_assign (ex->cell, hash);
-          value = ex->cell;
+          data = ex->cell->str;
+          len = ex->cell->len;
         }
 
       if (format == AUD_EXPORT_FORMAT_CSV)
         {
           if (i > 0)
-            g_string_append_c (out, ex->delimiter);
+            append_byte (out, ex->delimiter);
           if (present)
-            append_csv (out, value->str, value->len, ex->delimiter);
+            append_csv (out, data, len, ex->delimiter);
         }
       else
         {
           if (i > 0)
-            g_string_append_c (out, ',');
+            append_byte (out, ',');
           g_string_append (out, col->json_key);
           if (!present)
-            g_string_append (out, "null");
+            append_bytes (out, "null", 4);
           else if (is_json_literal (col, row))
-            g_string_append_len (out, value->str, value->len);
+            append_bytes (out, data, len);
           else
-            append_json_string (out, value->str, value->len);
+            append_json_string (out, data, len);
         }
     }
 
