@@ -8,6 +8,7 @@
 
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -15,6 +16,7 @@
 
 #include "aud-exporter.h"
 #include "aud-reader.h"
+#include "aud-segment.h"
 
 /* The workspace of most tests: eight customers with contact data chosen to
  * hit the normalisation, consent, merge and quoting rules. */
@@ -1263,6 +1265,132 @@ test_exporter_async (void)
   g_clear_error (&r.error);
 }
 
+/* Runs audiences-cli with @argv (NULL-terminated, without the program);
+ * returns its exit status and output. */
+static int
+run_cli (char       **out,
+         char       **err,
+         const char  *first,
+         ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr(GError) error = NULL;
+  int status = -1;
+  va_list args;
+
+  g_ptr_array_add (argv, (char *)g_getenv ("AUD_CLI"));
+  va_start (args, first);
+  for (const char *a = first; a != NULL; a = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *)a);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  g_spawn_sync (NULL, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, out, err,
+                &status, &error);
+  g_assert_no_error (error);
+
+  return WIFEXITED (status) ? WEXITSTATUS (status) : -1;
+}
+
+static void
+test_exporter_cli (void)
+{
+  g_autoptr(AudStore) store = NULL;
+  g_autoptr(AudSegment) segment = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autofree char *workspace = NULL;
+  g_autofree char *definition = temp_path ("everyone.json");
+  g_autofree char *output = temp_path ("mailchimp.csv");
+  g_autofree char *contents = NULL;
+  char *out = NULL, *err = NULL;
+  JsonArray *log;
+
+  if (g_getenv ("AUD_CLI") == NULL)
+    {
+      g_test_skip ("AUD_CLI is not set");
+      return;
+    }
+
+  store = fixture_store ();
+  workspace = g_strdup (aud_store_get_path (store));
+  g_assert_true (g_file_set_contents (definition,
+                                      "{\"format\": 1, \"name\": \"everyone\", "
+                                      "\"match\": {\"all\": []}}", -1, NULL));
+  segment = aud_segment_parse ("{\"format\": 1, \"name\": \"vip\", \"match\": "
+                               "{\"field\": \"visits\", \"op\": \"ge\", \"value\": 0}}",
+                               -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (aud_segment_save (store, segment, FALSE, &error));
+  g_assert_no_error (error);
+  g_clear_object (&store);
+
+  /* A definition file, a preset: the summary line counts who was left out. */
+  g_assert_cmpint (run_cli (&out, &err, "export", workspace, definition, "-o", output,
+                            "--preset", "mailchimp", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "Wrote 5 of 8 members to "));
+  g_assert_nonnull (strstr (out, "1 without consent, 1 merged as duplicates, 0 suppressed, "
+                                 "1 without an identifier"));
+  g_assert_nonnull (strstr (out, "1 phone number could not be normalised"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  contents = read_file (output);
+  g_assert_true (g_str_has_prefix (contents, "Email Address,First Name,Last Name,Phone Number\n"
+                                             "jane.doe@example.com,Zoë,Müller,+49301234567\n"));
+
+  /* A saved segment by name (C1 and C2 have a visit count), JSON Lines,
+   * changes. */
+  g_clear_pointer (&contents, g_free);
+  g_assert_cmpint (run_cli (&out, &err, "export", workspace, "vip", "-o", output, "--format",
+                            "jsonl", "--columns", "customer_id, visits", "--changes", "added",
+                            "--json", NULL), ==, 0);
+  json_parser_load_from_data (parser, out, -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (json_object_get_int_member (json_node_get_object (json_parser_get_root (parser)),
+                                               "written"), ==, 2);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  contents = read_file (output);
+  g_assert_cmpstr (contents, ==,
+                   "{\"customer_id\":\"C1\",\"visits\":3}\n{\"customer_id\":\"C2\",\"visits\":0}\n");
+
+  /* The log. */
+  g_assert_cmpint (run_cli (&out, &err, "exports", workspace, "--json", NULL), ==, 0);
+  json_parser_load_from_data (parser, out, -1, &error);
+  g_assert_no_error (error);
+  log = json_node_get_array (json_parser_get_root (parser));
+  g_assert_cmpuint (json_array_get_length (log), ==, 2);
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (log, 0),
+                                                  "segment"), ==, "vip");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (log, 0),
+                                                  "changes"), ==, "added");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (log, 1),
+                                                  "segment"), ==, "everyone");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (log, 1),
+                                                  "preset"), ==, "mailchimp");
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* Usage errors exit 2; failures 1 with the reason. */
+  g_assert_cmpint (run_cli (&out, &err, "export", workspace, "vip", "-o", output, "--preset",
+                            "myspace", NULL), ==, 2);
+  g_assert_nonnull (strstr (err, "myspace"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (&out, &err, "export", workspace, "vip", NULL), ==, 2);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (&out, &err, "export", workspace, "no-such-segment", "-o", output,
+                            NULL), ==, 1);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (&out, &err, "export", workspace, "vip", "-o", "/nonexistent/x.csv",
+                            NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "/nonexistent"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1289,6 +1417,7 @@ main (int   argc,
   g_test_add_func ("/exporter/suppression", test_exporter_suppression);
   g_test_add_func ("/exporter/changes", test_exporter_changes);
   g_test_add_func ("/exporter/async", test_exporter_async);
+  g_test_add_func ("/exporter/cli", test_exporter_cli);
 
   return g_test_run ();
 }
