@@ -478,19 +478,63 @@ static void
 test_window_demo (void)
 {
   g_autofree char *path = aud_application_dup_demo_path ();
+  g_autofree char *partial = g_strconcat (path, ".partial", NULL);
+  g_autoptr(GPtrArray) imports = NULL;
   AudWindow *window = aud_window_new (app);
 
+  g_setenv ("AUD_DEMO_CUSTOMERS", "200", TRUE);
+  g_setenv ("AUD_DEMO_EVENTS", "3000", TRUE);
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
 
   aud_window_open_demo (window);
   g_assert_true (aud_window_get_busy (window));
   g_assert_cmpstr (visible_page (window), ==, "loading");
+  g_assert_true (gtk_widget_get_visible (child (window, "loading_progress")));
+  g_assert_true (gtk_widget_is_sensitive (child (window, "cancel_button")));
   wait_idle (window);
 
   g_assert_null (find_dialog (window));
   g_assert_true (g_file_test (path, G_FILE_TEST_IS_REGULAR));
+  g_assert_false (g_file_test (partial, G_FILE_TEST_EXISTS));
+  g_assert_cmpstr (visible_page (window), ==, "overview");
   g_assert_cmpstr (adw_window_title_get_title (child (window, "window_title")), ==,
                    "Demo Workspace");
+  g_assert_cmpstr (gtk_label_get_label (child (window, "customers_value_label")), ==, "200");
+  g_assert_cmpstr (gtk_label_get_label (child (window, "events_value_label")), ==, "3000");
+  /* Both files of the demo are listed as imports. */
+  imports = row_titles (child (window, "imports_group"));
+  g_assert_cmpuint (imports->len, ==, 2);
+  close_window (window);
+
+  /* The second time it is only opened. */
+  window = aud_window_new (app);
+  aud_window_open_demo (window);
+  wait_idle (window);
+  g_assert_cmpstr (gtk_label_get_label (child (window, "customers_value_label")), ==, "200");
+  close_window (window);
+}
+
+static void
+test_window_demo_cancel (void)
+{
+  g_autofree char *path = aud_application_dup_demo_path ();
+  g_autofree char *partial = g_strconcat (path, ".partial", NULL);
+  AudWindow *window = aud_window_new (app);
+
+  g_setenv ("AUD_DEMO_CUSTOMERS", "50000", TRUE);
+  g_setenv ("AUD_DEMO_EVENTS", "1000000", TRUE);
+
+  aud_window_open_demo (window);
+  g_usleep (G_USEC_PER_SEC / 5);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.cancel", NULL));
+  wait_idle (window);
+
+  /* Nothing left behind, nothing to tell. */
+  g_assert_null (find_dialog (window));
+  g_assert_cmpstr (visible_page (window), ==, "none");
+  g_assert_null (aud_window_get_file (window));
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (partial, G_FILE_TEST_EXISTS));
   close_window (window);
 }
 
@@ -571,6 +615,7 @@ main (int   argc,
   g_test_add_func ("/gui-window/create", test_window_create);
   g_test_add_func ("/gui-window/replace", test_window_replace);
   g_test_add_func ("/gui-window/demo", test_window_demo);
+  g_test_add_func ("/gui-window/demo-cancel", test_window_demo_cancel);
   g_test_add_func ("/gui-window/recent", test_window_recent);
   g_test_add_func ("/gui-window/size-remembered", test_window_size_remembered);
 

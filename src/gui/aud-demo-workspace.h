@@ -6,6 +6,7 @@
 
 #pragma once
 
+#include "aud-demo.h"
 #include "aud-progress.h"
 #include "aud-store.h"
 
@@ -19,6 +20,8 @@ gboolean aud_demo_workspace_create (const char    *path,
                                     AudProgress   *progress,
                                     GCancellable  *cancellable,
                                     GError       **error);
+
+void     aud_demo_workspace_get_options (AudDemoOptions *options);
 
 /* Deletes a workspace file and its SQLite companions (-wal, -shm,
  * -journal). A missing file is not an error. */

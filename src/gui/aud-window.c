@@ -30,7 +30,6 @@ struct _AudWindow
 
   /* template widgets */
   AdwWindowTitle       *window_title;
-  GtkSpinner           *busy_spinner;
   GtkMenuButton        *primary_menu_button;
   AdwToastOverlay      *toast_overlay;
   GtkStack             *stack;
@@ -97,8 +96,6 @@ aud_window_update_actions (AudWindow *self)
                                  busy && gtk_widget_get_visible (GTK_WIDGET (self->cancel_button)));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reload", !busy && self->file != NULL);
 
-  gtk_widget_set_visible (GTK_WIDGET (self->busy_spinner), busy);
-  gtk_spinner_set_spinning (self->busy_spinner, busy);
   gtk_spinner_set_spinning (self->loading_spinner, busy);
 }
 
@@ -214,6 +211,7 @@ static void
 fill_event_counts (AudWindow *self,
                    GPtrArray *event_counts)
 {
+  g_autofree char *description = NULL;
   gint64 largest = 0;
 
   for (guint i = 0; i < event_counts->len; i++)
@@ -246,6 +244,10 @@ fill_event_counts (AudWindow *self,
       add_row (self, self->events_group, row);
     }
 
+  description = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u event name",
+                                              "%u event names", event_counts->len),
+                                 event_counts->len);
+  adw_preferences_group_set_description (self->events_group, description);
   gtk_widget_set_visible (GTK_WIDGET (self->events_group), event_counts->len > 0);
 }
 
@@ -546,13 +548,21 @@ start_open (AudWindow *self,
       return;
     }
 
-  aud_progress_update (self->progress, 0.0, 0, NULL);
+  aud_progress_update (self->progress, 0.0, 0, "");
+  /* A bar when there is progress to show, else a spinner. */
   gtk_widget_set_visible (GTK_WIDGET (self->loading_progress), mode == OPEN_DEMO);
+  gtk_widget_set_visible (GTK_WIDGET (self->loading_spinner), mode != OPEN_DEMO);
   gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), mode == OPEN_DEMO);
   adw_status_page_set_title (self->loading_page,
                              mode == OPEN_DEMO ? _("Preparing the Demo Workspace…") :
                              mode == OPEN_EXISTING ? _("Opening Workspace…") :
                              _("Creating Workspace…"));
+  adw_status_page_set_description (self->loading_page,
+                                   mode == OPEN_DEMO ?
+                                   _("Made-up customers and events to explore, created once on "
+                                     "this computer") : NULL);
+  adw_status_page_set_icon_name (self->loading_page,
+                                 mode == OPEN_DEMO ? "io.github.audiences.Audiences-symbolic" : NULL);
   gtk_stack_set_visible_child_name (self->stack, "loading");
   aud_window_update_actions (self);
 
@@ -683,7 +693,6 @@ aud_window_class_init (AudWindowClass *klass)
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/aud-window.ui");
   gtk_widget_class_bind_template_child (widget_class, AudWindow, window_title);
-  gtk_widget_class_bind_template_child (widget_class, AudWindow, busy_spinner);
   gtk_widget_class_bind_template_child (widget_class, AudWindow, primary_menu_button);
   gtk_widget_class_bind_template_child (widget_class, AudWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, AudWindow, stack);
