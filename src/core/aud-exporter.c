@@ -63,8 +63,10 @@ typedef struct
 {
   sqlite3_stmt *stmt;
   guint32       id;
+  gboolean      country_done;
   gboolean      email_done;
   gboolean      phone_done;
+  const char   *country;     /* ISO alpha-2 (static), or NULL */
   char         *email;       /* normalised, or NULL */
   char         *phone;       /* E.164, or NULL */
   gboolean      bad_email;   /* not blank, yet not an address */
@@ -110,6 +112,7 @@ struct _Export
   Writer            writer;
   GString          *value;
   GString          *cell;
+  GChecksum        *checksum;
   char              delimiter;
   const char       *eol;
   roaring_bitmap_t *kept;         /* who passed the filters (or was written) */
@@ -293,6 +296,7 @@ row_reset (Row *row)
 {
   g_clear_pointer (&row->email, g_free);
   g_clear_pointer (&row->phone, g_free);
+  row->country_done = FALSE;
   row->email_done = FALSE;
   row->phone_done = FALSE;
   row->bad_email = FALSE;
@@ -310,11 +314,18 @@ column_text (Row *row,
   return (const char *)sqlite3_column_text (row->stmt, index);
 }
 
+/* The customer's country as an ISO alpha-2 code, or NULL. */
 static const char *
 row_country (Export *ex,
              Row    *row)
 {
-  return column_text (row, ex->country_index);
+  if (!row->country_done)
+    {
+      row->country_done = TRUE;
+      row->country = aud_normalize_country (column_text (row, ex->country_index));
+    }
+
+  return row->country;
 }
 
 static const char *
@@ -470,23 +481,6 @@ canonical_span (Row              *row,
   return TRUE;
 }
 
-/* Appends the canonical text of a stored value. Returns FALSE for NULL. */
-static gboolean
-append_canonical (GString         *out,
-                  Row             *row,
-                  const OutColumn *col)
-{
-  g_autoptr(GString) scratch = g_string_new (NULL);
-  const char *data;
-  gsize len;
-
-  if (!canonical_span (row, col, scratch, &data, &len))
-    return FALSE;
-
-  g_string_append_len (out, data, len);
-  return TRUE;
-}
-
 /* A date as year, month, day from a stored date (or date-time) value. */
 static gboolean
 row_date (Row             *row,
@@ -532,6 +526,8 @@ column_value (Export          *ex,
               GString         *out)
 {
   const char *text;
+  const char *data;
+  gsize len;
   int year, month, day;
 
   g_string_truncate (out, 0);
@@ -539,7 +535,9 @@ column_value (Export          *ex,
   switch (col->transform)
     {
     case AUD_TRANSFORM_NONE:
-      return append_canonical (out, row, col);
+      if (canonical_span (row, col, ex->cell, &data, &len))
+        g_string_append_len (out, data, len);
+      break;
 
     case AUD_TRANSFORM_EMAIL:
     case AUD_TRANSFORM_EMAIL_GMAIL:
@@ -573,36 +571,29 @@ column_value (Export          *ex,
     case AUD_TRANSFORM_LOWER:
     case AUD_TRANSFORM_NAME:
     case AUD_TRANSFORM_NAME_LETTERS:
-      {
-        g_autoptr(GString) canonical = g_string_new (NULL);
+      /* ex->cell is free until the value is hashed; the span is
+       * NUL-terminated. */
+      if (!canonical_span (row, col, ex->cell, &data, &len))
+        break;
 
-        if (!append_canonical (canonical, row, col))
-          break;
+      if (col->transform == AUD_TRANSFORM_NAME_LETTERS)
+        take_string (out, aud_normalize_name (data, AUD_NAME_LETTERS_ONLY));
+      else if (col->transform == AUD_TRANSFORM_NAME)
+        take_string (out, aud_normalize_name (data, AUD_NAME_DEFAULT));
+      else
+        {
+          const char *e = data + len;
 
-        if (col->transform == AUD_TRANSFORM_NAME_LETTERS)
-          take_string (out, aud_normalize_name (canonical->str, AUD_NAME_LETTERS_ONLY));
-        else if (col->transform == AUD_TRANSFORM_NAME)
-          take_string (out, aud_normalize_name (canonical->str, AUD_NAME_DEFAULT));
-        else
-          {
-            g_autofree char *lower = NULL;
-            const char *s = canonical->str;
-            const char *e = canonical->str + canonical->len;
+          while (data < e && g_ascii_isspace (*data))
+            data++;
+          while (e > data && g_ascii_isspace (e[-1]))
+            e--;
 
-            while (s < e && g_ascii_isspace (*s))
-              s++;
-            while (e > s && g_ascii_isspace (e[-1]))
-              e--;
-
-            if (col->transform == AUD_TRANSFORM_TRIM)
-              g_string_append_len (out, s, e - s);
-            else
-              {
-                lower = g_utf8_strdown (s, e - s);
-                g_string_append (out, lower);
-              }
-          }
-      }
+          if (col->transform == AUD_TRANSFORM_TRIM)
+            g_string_append_len (out, data, e - data);
+          else
+            take_string (out, g_utf8_strdown (data, e - data));
+        }
       break;
 
     case AUD_TRANSFORM_COUNTRY_UPPER:
@@ -621,12 +612,8 @@ column_value (Export          *ex,
       break;
 
     case AUD_TRANSFORM_POSTAL_CODE:
-      {
-        g_autoptr(GString) canonical = g_string_new (NULL);
-
-        if (append_canonical (canonical, row, col))
-          take_string (out, aud_normalize_postal_code (canonical->str, row_country (ex, row)));
-      }
+      if (canonical_span (row, col, ex->cell, &data, &len))
+        take_string (out, aud_normalize_postal_code (data, row_country (ex, row)));
       break;
 
     case AUD_TRANSFORM_DATE_COMPACT:
@@ -811,10 +798,9 @@ write_row (Export *ex,
 
       if (present && col->hashed)
         {
-          g_autofree char *hash = g_compute_checksum_for_data (G_CHECKSUM_SHA256,
-                                                               (const guchar *)data, len);
-
-          g_string_assign (ex->cell, hash);
+          g_checksum_reset (ex->checksum);
+          g_checksum_update (ex->checksum, (const guchar *)data, len);
+          g_string_assign (ex->cell, g_checksum_get_string (ex->checksum));
           data = ex->cell->str;
           len = ex->cell->len;
         }
@@ -1777,6 +1763,7 @@ export_clear (Export *ex)
     g_string_free (ex->value, TRUE);
   if (ex->cell != NULL)
     g_string_free (ex->cell, TRUE);
+  g_clear_pointer (&ex->checksum, g_checksum_free);
   g_clear_pointer (&ex->summary, aud_export_summary_free);
 }
 
@@ -1995,6 +1982,7 @@ aud_exporter_run (AudStore               *store,
   ex.eol = options->crlf ? "\r\n" : "\n";
   ex.value = g_string_new (NULL);
   ex.cell = g_string_new (NULL);
+  ex.checksum = g_checksum_new (G_CHECKSUM_SHA256);
   writer_init (&ex.writer);
 
   ex.summary = g_new0 (AudExportSummary, 1);

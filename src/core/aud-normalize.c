@@ -427,13 +427,24 @@ static const PhonePlan phone_plans[] = {
 static const PhonePlan *
 find_plan (const char *alpha2)
 {
+  const PhonePlan *lo = phone_plans;
+  const PhonePlan *hi = phone_plans + G_N_ELEMENTS (phone_plans);
+
   if (alpha2 == NULL)
     return NULL;
 
-  for (guint i = 0; i < G_N_ELEMENTS (phone_plans); i++)
+  /* phone_plans is sorted by alpha-2 code */
+  while (lo < hi)
     {
-      if (strcmp (phone_plans[i].alpha2, alpha2) == 0)
-        return &phone_plans[i];
+      const PhonePlan *mid = lo + (hi - lo) / 2;
+      int cmp = strcmp (mid->alpha2, alpha2);
+
+      if (cmp == 0)
+        return mid;
+      if (cmp < 0)
+        lo = mid + 1;
+      else
+        hi = mid;
     }
 
   return NULL;
@@ -590,7 +601,25 @@ fold_text (const char *text)
   const char *start;
   const char *end;
 
-  if (text == NULL || !g_utf8_validate (text, -1, NULL))
+  if (text == NULL)
+    return NULL;
+
+  /* Plain ASCII (most contact data): already NFC, lower-cased bytewise. */
+  for (start = text; (guchar)*start < 0x80; start++)
+    {
+      if (*start == '\0')
+        {
+          while (g_ascii_isspace (*text))
+            text++;
+          end = text + strlen (text);
+          while (end > text && g_ascii_isspace (end[-1]))
+            end--;
+
+          return g_ascii_strdown (text, end - text);
+        }
+    }
+
+  if (!g_utf8_validate (text, -1, NULL))
     return NULL;
 
   lower = g_utf8_strdown (text, -1);
