@@ -1356,6 +1356,74 @@ test_engine_invalid_values (Fixture       *fixture,
   g_assert_nonnull (strstr (error->message, "match.all[0]"));
 }
 
+/* Values without a zone, `today`, @hour and @weekday follow the workspace
+ * time zone, not the process's (UTC here). */
+static void
+test_engine_time_zone (void)
+{
+  g_autoptr(AudStore) store = create_store ("time-zone.audiences");
+  g_autoptr(AudEngine) engine = aud_engine_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AudField) birth = NULL;
+  g_autoptr(AudField) signup = NULL;
+  g_autofree char *sql = NULL;
+  Fixture fixture = { store, engine };
+  /* 2024-06-15T02:00:00Z is Friday 2024-06-14 22:00 in New York (EDT). */
+  gint64 now = NOW - 10 * 3600;
+  gint64 login;
+
+  if (!g_file_test ("/usr/share/zoneinfo/America/New_York", G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("no time zone data");
+      return;
+    }
+
+  g_assert_true (aud_store_set_meta (store, "timezone", "America/New_York", &error));
+  birth = aud_store_add_field (store, AUD_SCOPE_CUSTOMER, "birth", AUD_FIELD_DATE,
+                               AUD_ROLE_BIRTH_DATE, 0, &error);
+  signup = aud_store_add_field (store, AUD_SCOPE_CUSTOMER, "signup", AUD_FIELD_DATETIME,
+                                AUD_ROLE_NONE, 0, &error);
+  login = aud_store_intern_event_name (store, "login", &error);
+  g_assert_no_error (error);
+
+  sql = g_strdup_printf ("INSERT INTO customers (id, external_id, %s, %s) VALUES "
+                         "(1, 'ny1', '2000-06-14', %" G_GINT64_FORMAT "), "
+                         "(2, 'ny2', '2000-06-15', %" G_GINT64_FORMAT "), "
+                         "(3, 'ny3', '2006-06-15', %" G_GINT64_FORMAT ")",
+                         birth->column, signup->column,
+                         now,                /* 06-14 22:00 local */
+                         now - 23 * 3600,    /* 06-13 23:00 local */
+                         now + 2 * 3600);    /* 06-15 00:00 local */
+  exec_sql (store, sql);
+  g_free (sql);
+  sql = g_strdup_printf ("INSERT INTO events (customer, name, ts) VALUES (1, %" G_GINT64_FORMAT
+                         ", %" G_GINT64_FORMAT "), (2, %" G_GINT64_FORMAT ", %" G_GINT64_FORMAT ")",
+                         login, now, login, now + 2 * 3600);
+  exec_sql (store, sql);
+  g_assert_true (aud_store_bump_data_version (store, &error));
+
+  /* Today is 2024-06-14 there. */
+  assert_members_at (&fixture, "{\"field\": \"birth\", \"op\": \"birthday_within_days\", "
+                     "\"value\": 0}", now, "ny1");
+  assert_members_at (&fixture, "{\"field\": \"birth\", \"op\": \"age_between\", "
+                     "\"value\": [18, 99]}", now, "ny1,ny2");
+  assert_members_at (&fixture, "{\"field\": \"signup\", \"op\": \"on\", "
+                     "\"value\": \"2024-06-14\"}", now, "ny1");
+  assert_members_at (&fixture, "{\"field\": \"signup\", \"op\": \"after\", "
+                     "\"value\": \"2024-06-14\"}", now, "ny3");
+  /* A value without a zone is read in the workspace zone. */
+  assert_members_at (&fixture, "{\"field\": \"signup\", \"op\": \"before\", "
+                     "\"value\": \"2024-06-14T22:00:00\"}", now, "ny2");
+  assert_members_at (&fixture, "{\"event\": \"login\", \"where\": [{\"property\": \"@hour\", "
+                     "\"op\": \"eq\", \"value\": 22}]}", now, "ny1");
+  assert_members_at (&fixture, "{\"event\": \"login\", \"where\": [{\"property\": "
+                     "\"@weekday\", \"op\": \"eq\", \"value\": 5}]}", now, "ny1");
+  assert_members_at (&fixture, "{\"event\": \"login\", \"where\": [{\"property\": "
+                     "\"@weekday\", \"op\": \"eq\", \"value\": 6}]}", now, "ny2");
+  assert_members_at (&fixture, "{\"event\": \"login\", \"when\": {\"between\": "
+                     "[\"2024-06-14\", \"2024-06-14\"]}}", now, "ny1");
+}
+
 /* --- cancellation ---------------------------------------------------------- */
 
 typedef struct
@@ -1526,6 +1594,7 @@ main (int   argc,
   ADD ("/engine/events", test_engine_events);
   ADD ("/engine/near", test_engine_near);
   g_test_add_func ("/engine/near-without-coordinates", test_engine_near_without_coordinates);
+  g_test_add_func ("/engine/time-zone", test_engine_time_zone);
   ADD ("/engine/bucket", test_engine_bucket);
   ADD ("/engine/segments", test_engine_segments);
   ADD ("/engine/disabled", test_engine_disabled);
