@@ -40,6 +40,8 @@ struct _AudWindow
   AdwStatusPage        *none_page;
   AdwStatusPage        *empty_page;
   GtkButton            *import_button;
+  GtkButton            *none_open_button;
+  GtkButton            *none_new_button;
   GtkLabel             *customers_value_label;
   GtkLabel             *events_value_label;
   GtkLabel             *fields_value_label;
@@ -703,6 +705,8 @@ aud_window_class_init (AudWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AudWindow, none_page);
   gtk_widget_class_bind_template_child (widget_class, AudWindow, empty_page);
   gtk_widget_class_bind_template_child (widget_class, AudWindow, import_button);
+  gtk_widget_class_bind_template_child (widget_class, AudWindow, none_open_button);
+  gtk_widget_class_bind_template_child (widget_class, AudWindow, none_new_button);
   gtk_widget_class_bind_template_child (widget_class, AudWindow, customers_value_label);
   gtk_widget_class_bind_template_child (widget_class, AudWindow, events_value_label);
   gtk_widget_class_bind_template_child (widget_class, AudWindow, fields_value_label);
@@ -720,7 +724,20 @@ aud_window_class_init (AudWindowClass *klass)
 static void
 aud_window_init (AudWindow *self)
 {
+  GtkButton *labelled_buttons[4];
+
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* GTK 4.8 names a button by its accessible label and, again, by the
+   * label inside it ("Cancel Cancel", or "_Cancel" with the mnemonic):
+   * keep only the label given in the template. */
+  labelled_buttons[0] = self->cancel_button;
+  labelled_buttons[1] = self->import_button;
+  labelled_buttons[2] = self->none_open_button;
+  labelled_buttons[3] = self->none_new_button;
+  for (guint i = 0; i < G_N_ELEMENTS (labelled_buttons); i++)
+    gtk_accessible_reset_relation (GTK_ACCESSIBLE (labelled_buttons[i]),
+                                   GTK_ACCESSIBLE_RELATION_LABELLED_BY);
 
   self->rows = g_ptr_array_new ();
   self->progress = aud_progress_new ();
