@@ -1633,9 +1633,9 @@ load_suppression (Export     *ex,
   if (n_unusable > 0)
     add_warning (ex,
                  g_dngettext (GETTEXT_PACKAGE,
-                              "%" G_GUINT64_FORMAT " value of the suppression list is not an "
+                              "%'" G_GUINT64_FORMAT " value of the suppression list is not an "
                               "email address or an international phone number and was ignored",
-                              "%" G_GUINT64_FORMAT " values of the suppression list are not "
+                              "%'" G_GUINT64_FORMAT " values of the suppression list are not "
                               "email addresses or international phone numbers and were ignored",
                               n_unusable),
                  n_unusable);
@@ -1775,8 +1775,8 @@ add_count_warnings (Export *ex)
   if (ex->options->include_unconsented && summary->n_unconsented > 0)
     add_warning (ex,
                  g_dngettext (GETTEXT_PACKAGE,
-                              "%" G_GUINT64_FORMAT " customer without %s consent was included",
-                              "%" G_GUINT64_FORMAT " customers without %s consent were included",
+                              "%'" G_GUINT64_FORMAT " customer without %s consent was included",
+                              "%'" G_GUINT64_FORMAT " customers without %s consent were included",
                               summary->n_unconsented),
                  summary->n_unconsented, consent_label (ex->preset->consent));
 }
