@@ -116,32 +116,37 @@ SELECT 'CREATE TEMP VIEW e AS SELECT ev.customer AS customer, n.name AS event, e
 FROM (SELECT * FROM fields WHERE scope = 1 ORDER BY position);
 SQL
 
-# Runs SQL (stdin, after the views) in a new shell and prints "<ms> <first
-# output line>" for its last statement.
+# Runs SQL (stdin, after the views) in a new shell and prints "<wall ms>
+# <cpu ms> <first output line>" for its last statement.
 shell_run () {
   { cat "$out/views.sql"; echo ".timer on"; cat; } | sqlite3 -readonly "$ws" |
-    awk '/^Run Time: real/ { ms = $4 * 1000 } !/^Run Time/ && first == "" { first = $0 }
-         END { printf "%.3f %s\n", ms, first }'
+    awk '/^Run Time: real/ { ms = $4 * 1000; cpu = ($6 + $8) * 1000 }
+         !/^Run Time/ && first == "" { first = $0 }
+         END { printf "%.3f %.3f %s\n", ms, cpu, first }'
 }
 
-# "<median ms> <count>" of SQL file $1 at k = $2 over $rounds shells.
+# "<median wall ms> <median cpu ms> <count>" of SQL file $1 at k = $2 over
+# $rounds shells.
 shell_count () {
-  local times=() line count
+  local walls=() cpus=() wall cpu count
   for _ in $(seq "$rounds"); do
-    line=$(echo "SELECT count(*) FROM ($(instantiate "$1" "$2"));" | shell_run)
-    times+=("${line%% *}")
-    count=${line#* }
+    read -r wall cpu count < <(echo "SELECT count(*) FROM ($(instantiate "$1" "$2"));" |
+                               shell_run)
+    walls+=("$wall")
+    cpus+=("$cpu")
   done
-  printf '%s %s\n' "$(printf '%s\n' "${times[@]}" | median)" "$count"
+  printf '%s %s %s\n' "$(printf '%s\n' "${walls[@]}" | median)" \
+    "$(printf '%s\n' "${cpus[@]}" | median)" "$count"
 }
 
 echo "Running the sqlite3 shell…" >&2
 : > "$out/sqlite3.txt"
 for sql in "${sql_files[@]}"; do
   read -r base edited < <(k_values "$sql")
-  read -r ms count < <(shell_count "$sql" "$base")
-  read -r edited_ms edited_count < <(shell_count "$sql" "$edited")
-  echo "$(basename "$sql" .sql) $count $ms $edited_count $edited_ms" >> "$out/sqlite3.txt"
+  read -r ms cpu count < <(shell_count "$sql" "$base")
+  read -r edited_ms edited_cpu edited_count < <(shell_count "$sql" "$edited")
+  echo "$(basename "$sql" .sql) $count $ms $cpu $edited_count $edited_ms $edited_cpu" \
+    >> "$out/sqlite3.txt"
 done
 
 # The overlap: every segment's members in one temporary table, then the
@@ -162,7 +167,10 @@ done
     echo "SELECT a.seg, b.seg, count(*) FROM m a JOIN m b ON a.id = b.id GROUP BY 1, 2;"
   done
 } | sqlite3 -readonly "$ws" > "$out/sqlite3-overlap.txt"
-shell_overlap_ms=$(awk '/^Run Time: real/ { print $4 * 1000 }' "$out/sqlite3-overlap.txt" | median)
+shell_overlap_ms=$(awk '/^Run Time: real/ { print $4 * 1000 }' "$out/sqlite3-overlap.txt" |
+                   median)
+shell_overlap_cpu=$(awk '/^Run Time: real/ { print ($6 + $8) * 1000 }' \
+                      "$out/sqlite3-overlap.txt" | median)
 
 # DuckDB ------------------------------------------------------------------
 
@@ -179,7 +187,7 @@ mismatches=0
 check () {
   # check WHAT OURS SQLITE DUCKDB
   if [ "$2" != "$3" ] || [ "$2" != "$4" ]; then
-    echo "!!! MISMATCH: $1: ours $2, sqlite3 $3, DuckDB $4" | tee /dev/stderr
+    echo "!!! MISMATCH: $1: ours $2, sqlite3 $3, DuckDB $4" >&2
     mismatches=$((mismatches + 1))
   fi
 }
@@ -188,88 +196,103 @@ ratio () {
   awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'
 }
 
-row () {
-  # row LABEL KIND COUNT OURS SQLITE DUCKDB
-  printf '%-28s %-5s %9s %9.1f %10.1f %9.1f %9s %9s\n' "$1" "$2" "$3" "$4" "$5" "$6" \
-    "$(ratio "$4" "$5")" "$(ratio "$4" "$6")"
+# One line per figure in $out/figures.txt:
+#   LABEL KIND MEMBERS OURS_WALL SQLITE_WALL DUCKDB_WALL OURS_CPU SQLITE_CPU DUCKDB_CPU
+: > "$out/figures.txt"
+n_seg=${#segments[@]}
+for i in "${!segments[@]}"; do
+  name=$(basename "${segments[$i]}" .json)
+  read -r _ s_count s_ms s_cpu s_edited_count s_edited_ms s_edited_cpu \
+    < <(sed -n "$((i + 1))p" "$out/sqlite3.txt")
+  o=$(jq -r ".segments[$i] | [.count, .cold_ms.median, .cold_ms.cpu_median, .edited_count,
+                              .warm_ms.median, .warm_ms.cpu_median, .warm_leaf_runs] | @tsv" \
+        "$out/ours.json")
+  read -r o_count o_cold o_cold_cpu o_edited_count o_warm o_warm_cpu o_runs <<< "$o"
+  d=$(jq -r ".segments[$i] | [.count, .ms, .cpu_ms, .edited_count, .edited_ms,
+                              .edited_cpu_ms] | @tsv" "$out/duckdb.json")
+  read -r d_count d_ms d_cpu d_edited_count d_edited_ms d_edited_cpu <<< "$d"
+
+  check "$name count" "$o_count" "$s_count" "$d_count"
+  check "$name edited count" "$o_edited_count" "$s_edited_count" "$d_edited_count"
+  if [ "$o_runs" != 1 ]; then
+    echo "!!! $name: the warm count ran $o_runs criteria, expected 1" >&2
+    mismatches=$((mismatches + 1))
+  fi
+
+  echo "$name cold $o_count $o_cold $s_ms $d_ms $o_cold_cpu $s_cpu $d_cpu" >> "$out/figures.txt"
+  echo "- warm $o_edited_count $o_warm $s_edited_ms $d_edited_ms $o_warm_cpu $s_edited_cpu" \
+       "$d_edited_cpu" >> "$out/figures.txt"
+done
+echo "overlap-${n_seg}x${n_seg} - - $(jq .overlap_ms.median "$out/ours.json") $shell_overlap_ms" \
+     "$(jq .overlap_ms "$out/duckdb.json") $(jq .overlap_ms.cpu_median "$out/ours.json")" \
+     "$shell_overlap_cpu $(jq .overlap_cpu_ms "$out/duckdb.json")" >> "$out/figures.txt"
+
+for ((i = 0; i < n_seg; i++)); do
+  for ((j = 0; j < n_seg; j++)); do
+    o=$(jq ".overlap[$i][$j]" "$out/ours.json")
+    d=$(jq ".overlap[$i][$j]" "$out/duckdb.json")
+    s=$(awk -F'|' -v i="$i" -v j="$j" '$1 == i && $2 == j { n = $3 } END { print n + 0 }' \
+          "$out/sqlite3-overlap.txt")
+    check "overlap [$i][$j]" "$o" "$s" "$d"
+  done
+done
+
+# table TITLE FIRST_COLUMN: the figures of columns FIRST..FIRST+2 of figures.txt
+table () {
+  printf '\n%s\n' "$1"
+  printf '%-28s %-5s %9s %9s %9s %9s %9s %9s\n' "segment" "" "members" "ours" "sqlite3" \
+    "DuckDB" "/sqlite3" "/DuckDB"
+  while read -r label kind members rest; do
+    read -r -a v <<< "$rest"
+    a=${v[$2]} b=${v[$2 + 1]} c=${v[$2 + 2]}
+    printf '%-28s %-5s %9s %9.1f %9.1f %9.1f %9s %9s\n' "${label/#-/}" "${kind/#-/}" \
+      "${members/#-/}" "$a" "$b" "$c" "$(ratio "$a" "$b")" "$(ratio "$a" "$c")"
+  done < "$out/figures.txt"
+}
+
+# Names of the segments whose figure in column $1 is over $2 (a number, or
+# "duckdb" for DuckDB's figure), for the rows of kind $3.
+over () {
+  awk -v col="$1" -v limit="$2" -v kind="$3" '
+    $1 != "-" { name = $1 }
+    $2 == kind { v = $(col + 4); l = limit == "duckdb" ? $(col + 6) : limit;
+                 if (v > l) printf "%s%s", sep, name; sep = " " }' "$out/figures.txt"
 }
 
 {
-  printf '\nSegments over %s customers and %s events (%s; %s; sqlite3 %s, DuckDB %s, %s threads)\n' \
+  printf '\nSegments over %s customers and %s events (%s; %s; load average %s;\n' \
     "$customers" "$events" "$(date -u +%Y-%m-%d)" \
     "$(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)" \
-    "$(sqlite3 --version | cut -d' ' -f1)" "$(jq -r .version "$out/duckdb.json")" \
-    "$(jq -r .threads "$out/duckdb.json")"
-  printf 'Milliseconds, median of %s. cold: a first count (ours: empty cache, new connection);\n' \
+    "$(cut -d' ' -f1-3 /proc/loadavg)"
+  printf 'sqlite3 %s, DuckDB %s with %s threads)\n' "$(sqlite3 --version | cut -d' ' -f1)" \
+    "$(jq -r .version "$out/duckdb.json")" "$(jq -r .threads "$out/duckdb.json")"
+  printf 'Median of %s. cold: a first count (ours: empty cache, new connection); warm: the\n' \
     "$rounds"
-  printf 'warm: the count after editing one criterion (ours runs only that one again; the others\n'
-  printf 'run the edited query); overlap: the %sx%s matrix of the computed segments.\n\n' \
-    "${#segments[@]}" "${#segments[@]}"
-  printf '%-28s %-5s %9s %9s %10s %9s %9s %9s\n' "segment" "" "members" "ours" "sqlite3" \
-    "DuckDB" "/sqlite3" "/DuckDB"
+  printf 'count after editing one criterion (ours runs only that one again; the others run\n'
+  printf 'the edited query); overlap: the %sx%s matrix of the computed segments.\n' \
+    "$n_seg" "$n_seg"
+  table "Wall-clock milliseconds" 0
+  table "CPU milliseconds (all threads; less disturbed by a busy machine)" 3
 
-  cold_misses=()
-  warm_misses=()
-  for i in "${!segments[@]}"; do
-    name=$(basename "${segments[$i]}" .json)
-    read -r _ s_count s_ms s_edited_count s_edited_ms < <(sed -n "$((i + 1))p" "$out/sqlite3.txt")
-    o_count=$(jq ".segments[$i].count" "$out/ours.json")
-    o_cold=$(jq ".segments[$i].cold_ms.median" "$out/ours.json")
-    o_edited_count=$(jq ".segments[$i].edited_count" "$out/ours.json")
-    o_warm=$(jq ".segments[$i].warm_ms.median" "$out/ours.json")
-    o_runs=$(jq ".segments[$i].warm_leaf_runs" "$out/ours.json")
-    d_count=$(jq ".segments[$i].count" "$out/duckdb.json")
-    d_ms=$(jq ".segments[$i].ms" "$out/duckdb.json")
-    d_edited_count=$(jq ".segments[$i].edited_count" "$out/duckdb.json")
-    d_edited_ms=$(jq ".segments[$i].edited_ms" "$out/duckdb.json")
-
-    check "$name count" "$o_count" "$s_count" "$d_count"
-    check "$name edited count" "$o_edited_count" "$s_edited_count" "$d_edited_count"
-    if [ "$o_runs" != 1 ]; then
-      echo "!!! $name: the warm count ran $o_runs criteria, expected 1" | tee /dev/stderr
-      mismatches=$((mismatches + 1))
-    fi
-
-    row "$name" cold "$o_count" "$o_cold" "$s_ms" "$d_ms"
-    row "" warm "$o_edited_count" "$o_warm" "$s_edited_ms" "$d_edited_ms"
-    awk -v a="$o_cold" -v b="$d_ms" 'BEGIN { exit !(a > b) }' && cold_misses+=("$name")
-    awk -v a="$o_warm" -v b="$warm_target" 'BEGIN { exit !(a > b) }' && warm_misses+=("$name")
-  done
-
-  o_overlap=$(jq .overlap_ms.median "$out/ours.json")
-  d_overlap=$(jq .overlap_ms "$out/duckdb.json")
-  row "overlap ${#segments[@]}x${#segments[@]}" "" "" "$o_overlap" "$shell_overlap_ms" "$d_overlap"
-
-  n_seg=${#segments[@]}
-  for ((i = 0; i < n_seg; i++)); do
-    for ((j = 0; j < n_seg; j++)); do
-      o=$(jq ".overlap[$i][$j]" "$out/ours.json")
-      d=$(jq ".overlap[$i][$j]" "$out/duckdb.json")
-      s=$(awk -F'|' -v i="$i" -v j="$j" '$1 == i && $2 == j { n = $3 } END { print n + 0 }' \
-            "$out/sqlite3-overlap.txt")
-      check "overlap [$i][$j]" "$o" "$s" "$d"
-    done
-  done
-
+  cold_slow=$(over 0 duckdb cold)
+  warm_slow=$(over 0 "$warm_target" warm)
   printf '\nDuckDB loaded the CSV files in %.0f ms (not in the figures above).\n' \
     "$(jq .load_ms "$out/duckdb.json")"
-  printf 'Targets: cold count no slower than DuckDB: %s of %s%s\n' \
-    "$((n_seg - ${#cold_misses[@]}))" "$n_seg" \
-    "$([ ${#cold_misses[@]} -gt 0 ] && echo " (slower: ${cold_misses[*]})")"
-  printf '         warm count <= %s ms: %s of %s%s\n' "$warm_target" \
-    "$((n_seg - ${#warm_misses[@]}))" "$n_seg" \
-    "$([ ${#warm_misses[@]} -gt 0 ] && echo " (slower: ${warm_misses[*]})")"
+  printf 'Targets (wall-clock): cold count no slower than DuckDB: %s of %s%s\n' \
+    "$((n_seg - $(wc -w <<< "$cold_slow")))" "$n_seg" "${cold_slow:+ (slower: $cold_slow)}"
+  printf '                      warm count <= %s ms: %s of %s%s\n' "$warm_target" \
+    "$((n_seg - $(wc -w <<< "$warm_slow")))" "$n_seg" "${warm_slow:+ (slower: $warm_slow)}"
   if [ "$customers" = 100000 ]; then
-    printf '         overlap <= 5 ms: %s\n' \
-      "$(awk -v a="$o_overlap" 'BEGIN { print (a <= 5 ? "yes" : "no") }')"
+    printf '                      overlap <= 5 ms: %s\n' \
+      "$(awk -v a="$(jq .overlap_ms.median "$out/ours.json")" \
+             'BEGIN { print (a <= 5 ? "yes" : "no") }')"
   fi
   if [ "$mismatches" = 0 ]; then
-    echo "All three engines agree on every count and overlap."
+    echo "All three engines agree on every count, edited count and overlap cell."
+  else
+    echo "!!! $mismatches MISMATCHES between the engines (above)"
   fi
 } > "$out/results.txt"
 cat "$out/results.txt"
 
-if [ "$mismatches" != 0 ]; then
-  echo "!!! $mismatches MISMATCHES between the engines (above)" >&2
-  exit 1
-fi
+[ "$mismatches" = 0 ]

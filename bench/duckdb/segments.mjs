@@ -17,7 +17,8 @@
 //
 //   node segments.mjs CUSTOMERS.csv EVENTS.csv NOW TODAY ROUNDS FILE.sql...
 //
-// Prints JSON: times in milliseconds (median of ROUNDS), counts, the matrix.
+// Prints JSON: times in milliseconds (median of ROUNDS; wall-clock, and CPU
+// time of all threads), counts, the matrix.
 
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
@@ -50,15 +51,21 @@ async function rows (sql) {
   return (await con.runAndReadAll(sql)).getRowObjects();
 }
 
+// Runs SQL ROUNDS times: the median wall-clock and CPU (all threads)
+// milliseconds, and the rows.
 async function timed (sql) {
-  const times = [];
+  const wall = [];
+  const cpu = [];
   let result;
   for (let r = 0; r < rounds; r++) {
     const start = performance.now();
+    const startCpu = process.cpuUsage();
     result = await rows(sql);
-    times.push(performance.now() - start);
+    const usage = process.cpuUsage(startCpu);
+    wall.push(performance.now() - start);
+    cpu.push((usage.user + usage.system) / 1000);
   }
-  return { ms: median(times), rows: result };
+  return { ms: median(wall), cpu_ms: median(cpu), rows: result };
 }
 
 // Loading -------------------------------------------------------------------
@@ -112,8 +119,10 @@ for (const file of files) {
     k: [Number(base), Number(edited)],
     count: Number(count.rows[0].n),
     ms: count.ms,
+    cpu_ms: count.cpu_ms,
     edited_count: Number(edit.rows[0].n),
     edited_ms: edit.ms,
+    edited_cpu_ms: edit.cpu_ms,
     sql: instantiate(sql, base),
   });
 }
@@ -138,5 +147,6 @@ console.log(JSON.stringify({
   load_ms: loadMs,
   segments: segments.map(({ sql, ...rest }) => rest),
   overlap_ms: overlap.ms,
+  overlap_cpu_ms: overlap.cpu_ms,
   overlap: matrix,
 }, null, 2));

@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include <time.h>
+
 #include <glib/gi18n.h>
 
 #include "aud-engine.h"
@@ -26,8 +28,67 @@
  * - overlap: the overlap matrix of all segments once each is cached.
  *
  * Each figure is taken --rounds times; the JSON output has the median and
- * the minimum in milliseconds, and how many leaves each warm count ran.
+ * the minimum wall-clock time and the median CPU time of the thread (which
+ * a busy machine disturbs less), in milliseconds, and how many leaves each
+ * warm count ran.
  */
+
+/* Wall-clock and CPU times of one figure, in milliseconds. */
+typedef struct
+{
+  GArray *wall; /* (element-type double) */
+  GArray *cpu;  /* (element-type double) */
+} Times;
+
+static void
+times_init (Times *times)
+{
+  times->wall = g_array_new (FALSE, FALSE, sizeof (double));
+  times->cpu = g_array_new (FALSE, FALSE, sizeof (double));
+}
+
+static void
+times_clear (Times *times)
+{
+  g_clear_pointer (&times->wall, g_array_unref);
+  g_clear_pointer (&times->cpu, g_array_unref);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Times, times_clear)
+
+typedef struct
+{
+  gint64 wall; /* microseconds */
+  double cpu;  /* milliseconds */
+} Stopwatch;
+
+static double
+thread_cpu_ms (void)
+{
+  struct timespec ts;
+
+  clock_gettime (CLOCK_THREAD_CPUTIME_ID, &ts);
+  return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
+}
+
+static void
+stopwatch_start (Stopwatch *watch)
+{
+  watch->wall = g_get_monotonic_time ();
+  watch->cpu = thread_cpu_ms ();
+}
+
+/* Adds the times since stopwatch_start() to @times. */
+static void
+stopwatch_stop (const Stopwatch *watch,
+                Times           *times)
+{
+  double wall = (double)(g_get_monotonic_time () - watch->wall) / 1000.0;
+  double cpu = thread_cpu_ms () - watch->cpu;
+
+  g_array_append_val (times->wall, wall);
+  g_array_append_val (times->cpu, cpu);
+}
 
 typedef struct
 {
@@ -37,9 +98,9 @@ typedef struct
   char       *edit_file;
   gint64      count;
   gint64      edited_count;
-  GArray     *cold;      /* (element-type double) milliseconds */
-  GArray     *warm;
-  GArray     *cached;
+  Times       cold;
+  Times       warm;
+  Times       cached;
   guint64     warm_leaf_runs;
 } BenchSegment;
 
@@ -52,16 +113,10 @@ bench_segment_free (gpointer data)
   g_clear_pointer (&bs->edited, aud_segment_free);
   g_free (bs->file);
   g_free (bs->edit_file);
-  g_array_unref (bs->cold);
-  g_array_unref (bs->warm);
-  g_array_unref (bs->cached);
+  times_clear (&bs->cold);
+  times_clear (&bs->warm);
+  times_clear (&bs->cached);
   g_free (bs);
-}
-
-static double
-elapsed_ms (gint64 start)
-{
-  return (double)(g_get_monotonic_time () - start) / 1000.0;
 }
 
 static int
@@ -74,22 +129,28 @@ compare_double (gconstpointer a,
   return x < y ? -1 : x > y;
 }
 
-/* "NAME": {"median": M, "min": M} of @times (sorted in place). */
+/* "NAME": {"median": M, "min": M, "cpu_median": M} of @times (sorted in
+ * place). */
 static void
 add_times (JsonBuilder *builder,
            const char  *name,
-           GArray      *times)
+           Times       *times)
 {
-  if (times->len == 0)
+  if (times->wall->len == 0)
     return;
 
-  g_array_sort (times, compare_double);
+  g_array_sort (times->wall, compare_double);
+  g_array_sort (times->cpu, compare_double);
   json_builder_set_member_name (builder, name);
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "median");
-  json_builder_add_double_value (builder, g_array_index (times, double, times->len / 2));
+  json_builder_add_double_value (builder, g_array_index (times->wall, double,
+                                                         times->wall->len / 2));
   json_builder_set_member_name (builder, "min");
-  json_builder_add_double_value (builder, g_array_index (times, double, 0));
+  json_builder_add_double_value (builder, g_array_index (times->wall, double, 0));
+  json_builder_set_member_name (builder, "cpu_median");
+  json_builder_add_double_value (builder, g_array_index (times->cpu, double,
+                                                         times->cpu->len / 2));
   json_builder_end_object (builder);
 }
 
@@ -99,20 +160,19 @@ timed_count (AudEngine   *engine,
              AudStore    *store,
              AudSegment  *segment,
              gint64       now,
-             GArray      *times,
+             Times       *times,
              gint64      *count,
              GError     **error)
 {
-  gint64 start = g_get_monotonic_time ();
   AudCount result;
-  double ms;
+  Stopwatch watch;
 
+  stopwatch_start (&watch);
   if (!aud_engine_count (engine, store, segment, now, &result, NULL, error))
     return FALSE;
 
-  ms = elapsed_ms (start);
   if (times != NULL)
-    g_array_append_val (times, ms);
+    stopwatch_stop (&watch, times);
   *count = result.count;
 
   return TRUE;
@@ -153,7 +213,7 @@ aud_cli_bench (const AudCliCommand *command,
   g_autoptr(GPtrArray) segments = g_ptr_array_new_with_free_func (bench_segment_free);
   g_autoptr(AudStore) store = NULL;
   g_autoptr(AudEngine) engine = NULL;
-  g_autoptr(GArray) overlap_times = g_array_new (FALSE, FALSE, sizeof (double));
+  g_auto(Times) overlap_times = { 0 };
   g_autoptr(AudOverlap) overlap = NULL;
   g_autoptr(JsonBuilder) builder = NULL;
   g_autoptr(JsonNode) root = NULL;
@@ -199,9 +259,9 @@ aud_cli_bench (const AudCliCommand *command,
 
       g_ptr_array_add (segments, bs);
       bs->file = g_strdup (argv[2 + i]);
-      bs->cold = g_array_new (FALSE, FALSE, sizeof (double));
-      bs->warm = g_array_new (FALSE, FALSE, sizeof (double));
-      bs->cached = g_array_new (FALSE, FALSE, sizeof (double));
+      times_init (&bs->cold);
+      times_init (&bs->warm);
+      times_init (&bs->cached);
       if ((bs->segment = load_file (bs->file, &error)) == NULL)
         return aud_cli_fail (error, bs->file);
       list[i] = bs->segment;
@@ -215,6 +275,7 @@ aud_cli_bench (const AudCliCommand *command,
     }
 
   engine = aud_engine_new ();
+  times_init (&overlap_times);
 
   for (guint64 r = 0; r < rounds; r++)
     {
@@ -231,19 +292,19 @@ aud_cli_bench (const AudCliCommand *command,
             return AUD_CLI_EXIT_FAILURE;
           aud_engine_clear_cache (engine);
 
-          if (!timed_count (engine, store, bs->segment, now, bs->cold, &bs->count, &error))
+          if (!timed_count (engine, store, bs->segment, now, &bs->cold, &bs->count, &error))
             return aud_cli_fail (error, bs->file);
 
           if (bs->edited != NULL)
             {
               runs = aud_engine_get_leaf_runs (engine);
-              if (!timed_count (engine, store, bs->edited, now, bs->warm, &bs->edited_count,
+              if (!timed_count (engine, store, bs->edited, now, &bs->warm, &bs->edited_count,
                                 &error))
                 return aud_cli_fail (error, bs->edit_file);
               bs->warm_leaf_runs = aud_engine_get_leaf_runs (engine) - runs;
             }
 
-          if (!timed_count (engine, store, bs->segment, now, bs->cached, &count, &error))
+          if (!timed_count (engine, store, bs->segment, now, &bs->cached, &count, &error))
             return aud_cli_fail (error, bs->file);
         }
 
@@ -258,15 +319,14 @@ aud_cli_bench (const AudCliCommand *command,
         }
 
       {
-        gint64 start = g_get_monotonic_time ();
-        double ms;
+        Stopwatch watch;
 
         g_clear_pointer (&overlap, aud_overlap_free);
+        stopwatch_start (&watch);
         overlap = aud_engine_overlap (engine, store, list, n, now, NULL, &error);
         if (overlap == NULL)
           return aud_cli_fail (error, argv[1]);
-        ms = elapsed_ms (start);
-        g_array_append_val (overlap_times, ms);
+        stopwatch_stop (&watch, &overlap_times);
       }
     }
 
@@ -296,7 +356,7 @@ aud_cli_bench (const AudCliCommand *command,
       json_builder_add_string_value (builder, bs->file);
       json_builder_set_member_name (builder, "count");
       json_builder_add_int_value (builder, bs->count);
-      add_times (builder, "cold_ms", bs->cold);
+      add_times (builder, "cold_ms", &bs->cold);
       if (bs->edited != NULL)
         {
           json_builder_set_member_name (builder, "edit_file");
@@ -305,14 +365,14 @@ aud_cli_bench (const AudCliCommand *command,
           json_builder_add_int_value (builder, bs->edited_count);
           json_builder_set_member_name (builder, "warm_leaf_runs");
           json_builder_add_int_value (builder, bs->warm_leaf_runs);
-          add_times (builder, "warm_ms", bs->warm);
+          add_times (builder, "warm_ms", &bs->warm);
         }
-      add_times (builder, "cached_ms", bs->cached);
+      add_times (builder, "cached_ms", &bs->cached);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
 
-  add_times (builder, "overlap_ms", overlap_times);
+  add_times (builder, "overlap_ms", &overlap_times);
   json_builder_set_member_name (builder, "overlap");
   json_builder_begin_array (builder);
   for (guint i = 0; i < n; i++)
