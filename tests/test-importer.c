@@ -170,7 +170,7 @@ test_importer_customers_upsert (void)
   g_assert_cmpint (first->data_version, ==, version + 1);
   g_assert_cmpint (aud_store_get_data_version (store), ==, version + 1);
   g_assert_cmpint (aud_store_count_customers (store), ==, 3);
-  g_assert_true (has_note (first, "New fields: name, age, spend, country"));
+  g_assert_true (has_note (first, "New customer fields: name, age, spend, country"));
 
   /* Dense row ids in file order. */
   text = query (store, "SELECT group_concat(id || '=' || external_id, ' ') FROM customers");
@@ -850,7 +850,7 @@ test_importer_log (void)
   g_assert_cmpint (sqlite3_column_int64 (stmt, 10), ==, 0);
   g_assert_cmpint (sqlite3_column_int64 (stmt, 11), ==, 0);
   g_assert_cmpstr ((const char *)sqlite3_column_text (stmt, 12), ==,
-                   "[\"New fields: name, age, spend, country\"]");
+                   "[\"New customer fields: name, age, spend, country\"]");
 
   /* The mapping reads back as it was. */
   stored = aud_import_mapping_new_from_json ((const char *)sqlite3_column_text (stmt, 4), &error);

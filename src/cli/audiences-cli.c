@@ -21,6 +21,12 @@
 static const AudCliCommand commands[] = {
   { "create", N_("WORKSPACE"), N_("Create a new, empty workspace"), aud_cli_create },
   { "demo", N_("OUTPUT_DIR"), N_("Write demo customers and events as CSV files"), aud_cli_demo },
+  { "import", N_("WORKSPACE FILE"), N_("Import a CSV or JSON file as customers or events"),
+    aud_cli_import },
+  { "info", N_("WORKSPACE"), N_("Show what a workspace holds: counts, fields, events, imports"),
+    aud_cli_info },
+  { "rejects", N_("WORKSPACE"), N_("List the rows that imports could not import"),
+    aud_cli_rejects },
   { "export", N_("WORKSPACE SEGMENT"), N_("Export the members of a segment to a file"),
     aud_cli_export },
   { "exports", N_("WORKSPACE"), N_("List the exports made from a workspace"), aud_cli_exports },

@@ -66,6 +66,16 @@ int             aud_cli_create              (const AudCliCommand *command,
 int             aud_cli_demo                (const AudCliCommand *command,
                                              int                  argc,
                                              char               **argv);
+/* cli-import.c: import, info and rejects. */
+int             aud_cli_import              (const AudCliCommand *command,
+                                             int                  argc,
+                                             char               **argv);
+int             aud_cli_info                (const AudCliCommand *command,
+                                             int                  argc,
+                                             char               **argv);
+int             aud_cli_rejects             (const AudCliCommand *command,
+                                             int                  argc,
+                                             char               **argv);
 int             aud_cli_export              (const AudCliCommand *command,
                                              int                  argc,
                                              char               **argv);

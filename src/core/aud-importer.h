@@ -366,8 +366,10 @@ typedef struct
  *   order of first appearance
  * @notes: (element-type utf8): translated sentences: type changes, row
  *   number ids, columns added, reader warnings...
+ * @started: when it started, UTC seconds
  * @duration_ms: how long it took
- * @data_version: the workspace data version after the import
+ * @data_version: the workspace data version after the import (0 in
+ *   summaries read back by aud_importer_list_imports())
  *
  * What an import did. Plain data.
  */
@@ -389,6 +391,7 @@ typedef struct
   gboolean       ids_from_row_numbers;
   GPtrArray     *reject_groups;
   GPtrArray     *notes;
+  gint64         started;
   gint64         duration_ms;
   gint64         data_version;
 } AudImportSummary;
@@ -463,6 +466,63 @@ void                 aud_importer_run_async          (AudStore                *s
                                                       gpointer                 user_data);
 AudImportSummary    *aud_importer_run_finish         (AudStore                *store,
                                                       GAsyncResult            *result,
+                                                      GError                 **error);
+
+/**
+ * aud_importer_list_imports:
+ * @store: a workspace
+ * @max: how many at most (0: all)
+ * @error: an %AUD_STORE_ERROR
+ *
+ * The import log, newest first, as summaries read back from the `imports`
+ * table: their @reject_groups are empty (see aud_importer_foreach_reject()
+ * for the rejected rows) and @ids_from_row_numbers, @unknown_customers,
+ * @customers_created and @events_linked are not kept (0), but @notes say
+ * what they said.
+ *
+ * Returns: (transfer full) (element-type AudImportSummary): the imports, or
+ *   NULL with @error set
+ */
+GPtrArray           *aud_importer_list_imports       (AudStore                *store,
+                                                      guint                    max,
+                                                      GError                 **error);
+
+/**
+ * AudReject:
+ * @import_id: the import it belongs to
+ * @line: the file line where the row starts
+ * @reason: why it was rejected
+ * @raw: (nullable): the row's text, cut to AUD_READER_MAX_RAW bytes
+ *
+ * A row of the reject table; borrowed, valid during the callback.
+ */
+typedef struct
+{
+  gint64      import_id;
+  guint64     line;
+  const char *reason;
+  const char *raw;
+} AudReject;
+
+/* Returns FALSE to stop. */
+typedef gboolean (*AudRejectFunc) (const AudReject *reject,
+                                   gpointer         user_data);
+
+/**
+ * aud_importer_foreach_reject:
+ * @store: a workspace
+ * @import_id: an import, or 0 for every import
+ * @func: called for each rejected row, by import then line
+ * @user_data: for @func
+ * @error: an %AUD_STORE_ERROR; %AUD_STORE_ERROR_NOT_FOUND when there is no
+ *   import @import_id
+ *
+ * Returns: TRUE when all rows were visited (or @func stopped)
+ */
+gboolean             aud_importer_foreach_reject     (AudStore                *store,
+                                                      gint64                   import_id,
+                                                      AudRejectFunc            func,
+                                                      gpointer                 user_data,
                                                       GError                 **error);
 
 G_END_DECLS
