@@ -256,7 +256,7 @@ over () {
   awk -v col="$1" -v limit="$2" -v kind="$3" '
     $1 != "-" { name = $1 }
     $2 == kind { v = $(col + 4); l = limit == "duckdb" ? $(col + 6) : limit;
-                 if (v > l) printf "%s%s", sep, name; sep = " " }' "$out/figures.txt"
+                 if (v > l) { printf "%s%s", sep, name; sep = " " } }' "$out/figures.txt"
 }
 
 {
