@@ -10,7 +10,7 @@
 
 #include <glib/gstdio.h>
 
-#include "aud-engine.h"
+#include "aud-engine-private.h"
 #include "aud-segment.h"
 #include "aud-store.h"
 #include "aud-value.h"
@@ -1329,6 +1329,38 @@ test_engine_cache (Fixture       *fixture,
   g_assert_true (aud_store_bump_data_version (fixture->store, &error));
   g_assert_cmpint (count_of (fixture, "{\"field\": \"country\", \"op\": \"eq\", "
                              "\"value\": \"DE\"}"), ==, 4);
+
+  /* Editing a count, an aggregate or the window of a first/last
+   * occurrence reuses the per-customer figures of the events: no query. */
+  {
+    static const char * const edits[][3] = {
+      { "{\"event\": \"purchase\", \"count\": {\"op\": \"ge\", \"value\": 2}}",
+        "{\"event\": \"purchase\", \"count\": {\"op\": \"eq\", \"value\": 0}}",
+        "{\"event\": \"purchase\"}" },
+      { "{\"event\": \"purchase\", \"aggregate\": {\"fn\": \"sum\", \"property\": "
+        "\"amount\", \"op\": \"gt\", \"value\": 20}}",
+        "{\"event\": \"purchase\", \"aggregate\": {\"fn\": \"avg\", \"property\": "
+        "\"amount\", \"op\": \"le\", \"value\": 20}}",
+        "{\"event\": \"purchase\", \"aggregate\": {\"fn\": \"max\", \"property\": "
+        "\"amount\", \"op\": \"between\", \"value\": [1, 20]}}" },
+      { "{\"event\": \"purchase\", \"occurrence\": \"first\", \"when\": "
+        "{\"within_last_days\": 30}}",
+        "{\"event\": \"purchase\", \"occurrence\": \"last\", \"when\": "
+        "{\"within_last_days\": 7}}",
+        "{\"event\": \"purchase\", \"occurrence\": \"first\", \"when\": "
+        "{\"more_than_days_ago\": 30}}" },
+    };
+    static const gint64 counts[][3] = { { 4, 5, 5 }, { 4, 2, 1 }, { 3, 3, 2 } };
+
+    for (guint i = 0; i < G_N_ELEMENTS (edits); i++)
+      {
+        guint queries = _aud_engine_get_event_queries (fixture->engine, NULL);
+
+        for (guint j = 0; j < 3; j++)
+          g_assert_cmpint (count_of (fixture, edits[i][j]), ==, counts[i][j]);
+        g_assert_cmpuint (_aud_engine_get_event_queries (fixture->engine, NULL), ==, queries + 1);
+      }
+  }
 
   /* A bounded cache: beyond the limit, the least recently used go. */
   g_assert_cmpuint (aud_engine_get_cache_size (fixture->engine), >, 0);

@@ -18,7 +18,8 @@
 typedef struct
 {
   char             *key;
-  roaring_bitmap_t *bitmap;
+  roaring_bitmap_t *bitmap;  /* one of bitmap and blob */
+  GBytes           *blob;
   gsize             bytes;
   GList             link;   /* in lru; data points to the entry */
 } Entry;
@@ -38,7 +39,9 @@ entry_free (gpointer data)
   Entry *entry = data;
 
   g_free (entry->key);
-  roaring_bitmap_free (entry->bitmap);
+  if (entry->bitmap != NULL)
+    roaring_bitmap_free (entry->bitmap);
+  g_clear_pointer (&entry->blob, g_bytes_unref);
   g_free (entry);
 }
 
@@ -84,6 +87,60 @@ evict (AudBitmapCache *self)
     remove_entry (self, self->lru.tail->data);
 }
 
+/* The entry of @key, now the most recently used; the mutex is held. */
+static Entry *
+touch (AudBitmapCache *self,
+       const char     *key)
+{
+  Entry *entry = g_hash_table_lookup (self->entries, key);
+
+  if (entry == NULL)
+    return NULL;
+
+  g_queue_unlink (&self->lru, &entry->link);
+  g_queue_push_head_link (&self->lru, &entry->link);
+
+  return entry;
+}
+
+/* Stores @bitmap (owned) or @blob (owned) under @key; the mutex is held. */
+static void
+store (AudBitmapCache   *self,
+       const char       *key,
+       roaring_bitmap_t *bitmap,
+       GBytes           *blob,
+       gsize             size)
+{
+  Entry *entry;
+  Entry *old;
+  gsize bytes = size + strlen (key) + ENTRY_OVERHEAD;
+
+  old = g_hash_table_lookup (self->entries, key);
+  if (old != NULL)
+    remove_entry (self, old);
+
+  if (bytes > self->limit)
+    {
+      if (bitmap != NULL)
+        roaring_bitmap_free (bitmap);
+      g_clear_pointer (&blob, g_bytes_unref);
+      return;
+    }
+
+  entry = g_new0 (Entry, 1);
+  entry->key = g_strdup (key);
+  entry->bitmap = bitmap;
+  entry->blob = blob;
+  entry->bytes = bytes;
+  entry->link.data = entry;
+
+  g_hash_table_insert (self->entries, entry->key, entry);
+  g_queue_push_head_link (&self->lru, &entry->link);
+  self->size += bytes;
+
+  evict (self);
+}
+
 roaring_bitmap_t *
 aud_bitmap_cache_lookup (AudBitmapCache *self,
                          const char     *key)
@@ -96,12 +153,9 @@ aud_bitmap_cache_lookup (AudBitmapCache *self,
 
   locker = g_mutex_locker_new (&self->mutex);
 
-  entry = g_hash_table_lookup (self->entries, key);
-  if (entry == NULL)
+  entry = touch (self, key);
+  if (entry == NULL || entry->bitmap == NULL)
     return NULL;
-
-  g_queue_unlink (&self->lru, &entry->link);
-  g_queue_push_head_link (&self->lru, &entry->link);
 
   return roaring_bitmap_copy (entry->bitmap);
 }
@@ -112,36 +166,47 @@ aud_bitmap_cache_insert (AudBitmapCache         *self,
                          const roaring_bitmap_t *bitmap)
 {
   g_autoptr(GMutexLocker) locker = NULL;
-  Entry *entry;
-  Entry *old;
-  gsize bytes;
 
   g_return_if_fail (self != NULL);
   g_return_if_fail (key != NULL);
   g_return_if_fail (bitmap != NULL);
 
-  bytes = roaring_bitmap_size_in_bytes (bitmap) + strlen (key) + ENTRY_OVERHEAD;
+  locker = g_mutex_locker_new (&self->mutex);
+  store (self, key, roaring_bitmap_copy (bitmap), NULL, roaring_bitmap_size_in_bytes (bitmap));
+}
+
+GBytes *
+aud_bitmap_cache_lookup_bytes (AudBitmapCache *self,
+                               const char     *key)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+  Entry *entry;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (key != NULL, NULL);
 
   locker = g_mutex_locker_new (&self->mutex);
 
-  old = g_hash_table_lookup (self->entries, key);
-  if (old != NULL)
-    remove_entry (self, old);
+  entry = touch (self, key);
+  if (entry == NULL || entry->blob == NULL)
+    return NULL;
 
-  if (bytes > self->limit)
-    return;
+  return g_bytes_ref (entry->blob);
+}
 
-  entry = g_new0 (Entry, 1);
-  entry->key = g_strdup (key);
-  entry->bitmap = roaring_bitmap_copy (bitmap);
-  entry->bytes = bytes;
-  entry->link.data = entry;
+void
+aud_bitmap_cache_insert_bytes (AudBitmapCache *self,
+                               const char     *key,
+                               GBytes         *bytes)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
 
-  g_hash_table_insert (self->entries, entry->key, entry);
-  g_queue_push_head_link (&self->lru, &entry->link);
-  self->size += bytes;
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (key != NULL);
+  g_return_if_fail (bytes != NULL);
 
-  evict (self);
+  locker = g_mutex_locker_new (&self->mutex);
+  store (self, key, NULL, g_bytes_ref (bytes), g_bytes_get_size (bytes));
 }
 
 void

@@ -12,12 +12,14 @@
 G_BEGIN_DECLS
 
 /*
- * A bounded map from string keys to immutable CRoaring bitmaps, evicting the
- * least recently used entries once their total size exceeds the limit.
+ * A bounded map from string keys to immutable CRoaring bitmaps or byte
+ * blobs, evicting the least recently used entries once their total size
+ * exceeds the limit.
  *
  * Threading: every function may be called from any thread; the cache locks
  * itself. Bitmaps go in and come out as copies, so no caller ever shares a
- * bitmap with another thread.
+ * bitmap with another thread; blobs are immutable GBytes, shared by
+ * reference.
  */
 typedef struct _AudBitmapCache AudBitmapCache;
 
@@ -34,6 +36,12 @@ roaring_bitmap_t *aud_bitmap_cache_lookup    (AudBitmapCache          *self,
 void              aud_bitmap_cache_insert    (AudBitmapCache          *self,
                                               const char              *key,
                                               const roaring_bitmap_t  *bitmap);
+/* The same for blobs. lookup_bytes: (transfer full) (nullable) */
+GBytes           *aud_bitmap_cache_lookup_bytes (AudBitmapCache       *self,
+                                                 const char           *key);
+void              aud_bitmap_cache_insert_bytes (AudBitmapCache       *self,
+                                                 const char           *key,
+                                                 GBytes               *bytes);
 void              aud_bitmap_cache_clear     (AudBitmapCache          *self);
 void              aud_bitmap_cache_set_limit (AudBitmapCache          *self,
                                               gsize                    limit);

@@ -1491,6 +1491,32 @@ when_window (Compiler       *c,
     }
 }
 
+/* `SELECT columns FROM events WHERE where tail` into @sql, and when the
+ * query reads columns outside the (name, ts, customer) index, the same as a
+ * full scan of the table into leaf->scan_sql. */
+static gboolean
+event_queries (Compiler        *c,
+               AudCompiledLeaf *leaf,
+               GString         *sql,
+               const char      *columns,
+               const char      *where,
+               const char      *tail)
+{
+  g_string_append_printf (sql, "SELECT %s FROM events WHERE %s%s", columns, where, tail);
+
+  if (leaf->reads_rows)
+    {
+      GString *scan = g_string_new (NULL);
+
+      g_string_append_printf (scan, "SELECT %s FROM ", columns);
+      c->d->unindexed (scan, "events");
+      g_string_append_printf (scan, " WHERE %s%s", where, tail);
+      leaf->scan_sql = g_string_free (scan, FALSE);
+    }
+
+  return TRUE;
+}
+
 static gboolean
 compile_event_leaf (Compiler              *c,
                     const AudSegmentNode  *node,
@@ -1542,6 +1568,11 @@ compile_event_leaf (Compiler              *c,
       append_time_range (c, where, "ts", from, to);
     }
 
+  /* What the (name, ts, customer) index alone can answer: for estimating
+   * how many events a query reads. */
+  leaf->estimate_filter = g_strdup (where->str);
+  leaf->n_estimate_params = c->params->len;
+
   /* Where */
   for (guint i = 0; node->where != NULL && i < node->where->len; i++)
     {
@@ -1553,6 +1584,8 @@ compile_event_leaf (Compiler              *c,
       if (!property_expr (c, cond->path, cond->name, cond->field, cond->builtin,
                           &expr, &type, &scale, error))
         return FALSE;
+
+      leaf->reads_rows |= cond->field != NULL;
 
       g_string_append (where, " AND (");
       if (!compile_condition (c, cond, expr, type, scale, where, error))
@@ -1566,8 +1599,7 @@ compile_event_leaf (Compiler              *c,
       leaf->occurrence = node->occurrence;
       leaf->window_from = from;
       leaf->window_to = to;
-      g_string_append_printf (sql, "SELECT customer, ts FROM events WHERE %s", where->str);
-      return TRUE;
+      return event_queries (c, leaf, sql, "customer, ts", where->str, "");
     }
 
   if (node->aggregate != AUD_AGG_NONE)
@@ -1639,9 +1671,13 @@ compile_event_leaf (Compiler              *c,
           g_array_append_val (leaf->agg_values, value);
         }
 
-      g_string_append_printf (sql, "SELECT customer, %s FROM events WHERE %s AND %s IS NOT NULL",
-                              expr, where->str, expr);
-      return TRUE;
+      {
+        g_autofree char *columns = g_strdup_printf ("customer, %s", expr);
+        g_autofree char *tail = g_strdup_printf (" AND %s IS NOT NULL", expr);
+
+        leaf->reads_rows |= agg->field != NULL;
+        return event_queries (c, leaf, sql, columns, where->str, tail);
+      }
     }
 
   leaf->count_op = node->count_op;
@@ -1664,21 +1700,21 @@ compile_event_leaf (Compiler              *c,
                           0, &expr, &type, &scale, error))
         return FALSE;
 
-      leaf->shape = AUD_LEAF_COUNT;
-      g_string_append_printf (sql, "SELECT DISTINCT customer, %s FROM events WHERE %s AND ",
-                              expr, where->str);
-      append_not_blank (sql, expr, type);
-      return TRUE;
+      {
+        g_autofree char *columns = g_strdup_printf ("DISTINCT customer, %s", expr);
+        g_autoptr(GString) tail = g_string_new (" AND ");
+
+        append_not_blank (tail, expr, type);
+        leaf->shape = AUD_LEAF_COUNT;
+        leaf->reads_rows |= node->distinct_field != NULL;
+        return event_queries (c, leaf, sql, columns, where->str, tail->str);
+      }
     }
 
-  if ((leaf->count_op == AUD_OP_GE && leaf->count_value[0] == 1) ||
-      (leaf->count_op == AUD_OP_GT && leaf->count_value[0] == 0))
-    leaf->shape = AUD_LEAF_IDS;
-  else
-    leaf->shape = AUD_LEAF_COUNT;
-
-  g_string_append_printf (sql, "SELECT customer FROM events WHERE %s", where->str);
-  return TRUE;
+  /* Counted in C per customer (also the default "at least once"), so that
+   * editing the count reuses the counts. */
+  leaf->shape = AUD_LEAF_COUNT;
+  return event_queries (c, leaf, sql, "customer", where->str, "");
 }
 
 static double
@@ -1857,6 +1893,10 @@ aud_compile_leaf (const AudCompileContext *ctx,
   if (!ok)
     return NULL;
 
+  /* One customer's rows come from the index on customers. */
+  if (restrict_customer)
+    g_clear_pointer (&leaf->scan_sql, g_free);
+
   if (restrict_customer && leaf->shape != AUD_LEAF_NONE)
     {
       g_autofree char *ph = param_int (&c, 0);
@@ -1878,6 +1918,9 @@ aud_compiled_leaf_free (AudCompiledLeaf *leaf)
     return;
 
   g_free (leaf->sql);
+  g_free (leaf->scan_sql);
+  g_free (leaf->estimate_filter);
+  g_free (leaf->query_key);
   g_clear_pointer (&leaf->params, g_array_unref);
   g_clear_pointer (&leaf->agg_values, g_array_unref);
   g_free (leaf->key);
@@ -1885,14 +1928,14 @@ aud_compiled_leaf_free (AudCompiledLeaf *leaf)
 }
 
 const char *
-aud_compiled_leaf_get_key (AudCompiledLeaf *leaf)
+aud_compiled_leaf_get_query_key (AudCompiledLeaf *leaf)
 {
   GString *key;
 
   g_return_val_if_fail (leaf != NULL, NULL);
 
-  if (leaf->key != NULL)
-    return leaf->key;
+  if (leaf->query_key != NULL)
+    return leaf->query_key;
 
   key = g_string_new (NULL);
   g_string_append_printf (key, "%d\n%s\n", leaf->shape, leaf->sql != NULL ? leaf->sql : "");
@@ -1917,6 +1960,22 @@ aud_compiled_leaf_get_key (AudCompiledLeaf *leaf)
           break;
         }
     }
+
+  leaf->query_key = g_string_free (key, FALSE);
+  return leaf->query_key;
+}
+
+const char *
+aud_compiled_leaf_get_key (AudCompiledLeaf *leaf)
+{
+  GString *key;
+
+  g_return_val_if_fail (leaf != NULL, NULL);
+
+  if (leaf->key != NULL)
+    return leaf->key;
+
+  key = g_string_new (aud_compiled_leaf_get_query_key (leaf));
 
   switch (leaf->shape)
     {

@@ -71,9 +71,10 @@ typedef struct
 /**
  * AudLeafShape:
  * @AUD_LEAF_IDS: each row is `(customer)`: a member (duplicates allowed)
- * @AUD_LEAF_COUNT: each row is `(customer)`, one per counted event (or
- *   distinct value); members are the customers whose count satisfies
- *   count_op — including those with no row when 0 does
+ * @AUD_LEAF_COUNT: each row is `(customer)`, one per counted event, or
+ *   `(customer, value)`, one per distinct value; members are the customers
+ *   whose count satisfies count_op — including those with no row when 0
+ *   does
  * @AUD_LEAF_AGGREGATE: each row is `(customer, value)` with a non-blank
  *   integer value at scale agg_scale; members: the aggregate satisfies
  *   agg_op/agg_values
@@ -116,6 +117,16 @@ typedef struct
   AudLeafShape   shape;
   char          *sql;
   GArray        *params;         /* (element-type AudSqlParam) */
+
+  /* Event leaves that read property columns (reads_rows): scan_sql is the
+   * same query as a full scan of the table, better when it reads a large
+   * part of it; estimate_filter (with params 1..n_estimate_params) is the
+   * part of the WHERE clause the (name, ts, customer) index answers alone,
+   * to estimate how many events the query reads. NULL otherwise. */
+  gboolean       reads_rows;
+  char          *scan_sql;
+  char          *estimate_filter;
+  guint          n_estimate_params;
   /* index into params of the customer restriction (see aud_compile_leaf),
    * or -1 */
   int            restrict_param;
@@ -141,6 +152,7 @@ typedef struct
   double         lon_divisor;
 
   char          *key;            /* lazily built by aud_compiled_leaf_get_key() */
+  char          *query_key;      /* lazily built by aud_compiled_leaf_get_query_key() */
 } AudCompiledLeaf;
 
 GQuark           aud_compiler_error_quark      (void);
@@ -158,6 +170,10 @@ void             aud_compiled_leaf_free        (AudCompiledLeaf         *leaf);
 /* A string that identifies the leaf's result for given data: the shape, the
  * SQL, every bound value and the post-processing parameters. */
 const char      *aud_compiled_leaf_get_key     (AudCompiledLeaf         *leaf);
+/* The same without the post-processing: identifies the rows of the query
+ * (two leaves that differ only in a count, aggregate or window of a first
+ * or last occurrence share it). */
+const char      *aud_compiled_leaf_get_query_key (AudCompiledLeaf       *leaf);
 
 /* Whether an integer @x (a stored value, count, sum... at @scale) satisfies
  * `x OP value` for the comparison operators eq, ne, lt, le, gt, ge, between

@@ -98,6 +98,13 @@ sqlite_bucket (GString    *sql,
   g_string_append_printf (sql, "aud_bucket(%s, %s)", salt, id);
 }
 
+static void
+sqlite_unindexed (GString    *sql,
+                  const char *table)
+{
+  g_string_append_printf (sql, "%s NOT INDEXED", table);
+}
+
 static const AudDialect sqlite_dialect = {
   .name = "sqlite",
   .placeholder = sqlite_placeholder,
@@ -111,6 +118,7 @@ static const AudDialect sqlite_dialect = {
   .local_date = sqlite_local_date,
   .month_day = sqlite_month_day,
   .bucket = sqlite_bucket,
+  .unindexed = sqlite_unindexed,
 };
 
 const AudDialect *

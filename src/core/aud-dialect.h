@@ -27,6 +27,8 @@ G_BEGIN_DECLS
  * @month_day: appends the `MM-DD` part of a `YYYY-MM-DD` text @date
  * @bucket: appends the holdout bucket 0-99 of customer id @id with @salt
  *   (SEGMENT-FORMAT.md, Holdout)
+ * @unindexed: appends @table as a FROM item read by a full scan, not
+ *   through an index
  *
  * Everything database-specific in the SQL the segment compiler generates.
  * Arguments are SQL expressions (column names, placeholders) that the
@@ -73,6 +75,8 @@ struct _AudDialect
   void (*bucket)        (GString    *sql,
                          const char *salt,
                          const char *id);
+  void (*unindexed)     (GString    *sql,
+                         const char *table);
 };
 
 /* The dialect of the workspace store (uses the functions registered by

@@ -16,7 +16,7 @@
 #include "aud-bitmap-cache.h"
 #include "aud-compiler.h"
 #include "aud-dialect.h"
-#include "aud-engine.h"
+#include "aud-engine-private.h"
 #include "aud-sql-functions-private.h"
 #include "aud-value.h"
 
@@ -38,6 +38,9 @@ struct _AudEngine
   GPtrArray       *pool;        /* (element-type AudStore): idle worker connections */
 
   guint            leaf_runs;   /* atomic */
+  guint            event_queries; /* atomic */
+  guint            event_scans; /* atomic */
+  gint64           scan_minimum; /* set before use (tests), read-only after */
 };
 
 G_DEFINE_FINAL_TYPE (AudEngine, aud_engine, G_TYPE_OBJECT)
@@ -57,6 +60,7 @@ typedef struct
   AudCompileContext  cc;
   roaring_bitmap_t  *universe;     /* every customer row id */
   guint32            max_id;
+  gint64             n_events;     /* -1 until count_events() */
 } Eval;
 
 /* What one customer has for one criterion (explain). */
@@ -129,52 +133,14 @@ row_id_value (sqlite3_int64  id,
   return TRUE;
 }
 
-/* Adds every value of @bitmap that @keep accepts, batching. */
-typedef gboolean (*KeepFunc) (gpointer data,
-                              guint32  id);
-
-static roaring_bitmap_t *
-filter_bitmap (const roaring_bitmap_t *bitmap,
-               KeepFunc                keep,
-               gpointer                data)
+/* Binds the first @n parameters of @leaf (its text parameters must outlive
+ * the statement). */
+static void
+bind_n_params (const AudCompiledLeaf *leaf,
+               sqlite3_stmt          *stmt,
+               guint                  n)
 {
-  roaring_bitmap_t *result = roaring_bitmap_create ();
-  roaring_uint32_iterator_t it;
-  guint32 batch[BATCH];
-  guint n = 0;
-
-  roaring_init_iterator (bitmap, &it);
-  for (; it.has_value; roaring_advance_uint32_iterator (&it))
-    {
-      if (!keep (data, it.current_value))
-        continue;
-
-      batch[n++] = it.current_value;
-      if (n == BATCH)
-        {
-          roaring_bitmap_add_many (result, n, batch);
-          n = 0;
-        }
-    }
-  roaring_bitmap_add_many (result, n, batch);
-
-  return result;
-}
-
-static sqlite3_stmt *
-prepare_leaf (Eval            *ev,
-              AudCompiledLeaf *leaf,
-              GError         **error)
-{
-  sqlite3_stmt *stmt = aud_store_prepare (ev->store, leaf->sql, error);
-
-  if (stmt == NULL)
-    {
-      g_prefix_error (error, _("Could not prepare a segment query: "));
-      return NULL;
-    }
-
-  for (guint i = 0; i < leaf->params->len; i++)
+  for (guint i = 0; i < n && i < leaf->params->len; i++)
     {
       const AudSqlParam *p = &g_array_index (leaf->params, AudSqlParam, i);
 
@@ -194,7 +160,29 @@ prepare_leaf (Eval            *ev,
           break;
         }
     }
+}
 
+static void
+bind_params (const AudCompiledLeaf *leaf,
+             sqlite3_stmt          *stmt)
+{
+  bind_n_params (leaf, stmt, leaf->params->len);
+}
+
+static sqlite3_stmt *
+prepare_leaf (Eval            *ev,
+              AudCompiledLeaf *leaf,
+              GError         **error)
+{
+  sqlite3_stmt *stmt = aud_store_prepare (ev->store, leaf->sql, error);
+
+  if (stmt == NULL)
+    {
+      g_prefix_error (error, _("Could not prepare a segment query: "));
+      return NULL;
+    }
+
+  bind_params (leaf, stmt);
   return stmt;
 }
 
@@ -347,58 +335,30 @@ row_distance (const AudCompiledLeaf *leaf,
 
 /* --- running one leaf over every customer --------------------------------- */
 
+/* Per-customer figures of an event query, packed in GBytes sorted by id and
+ * cached under the query key: editing a count, an aggregate's function or
+ * value, or the window of a first/last occurrence reuses them. */
 typedef struct
 {
-  const AudCompiledLeaf *leaf;
-  guint32               *counts;
-} CountFilter;
-
-static gboolean
-keep_count (gpointer data,
-            guint32  id)
-{
-  CountFilter *f = data;
-
-  return count_satisfies (f->leaf, f->counts[id]);
-}
+  guint32 id;
+  guint32 count;
+} CountStat;
 
 typedef struct
 {
-  const AudCompiledLeaf *leaf;
-  guint32               *n;
-  AudWide               *sum;
-  gint64                *best;   /* min or max */
-} AggregateFilter;
-
-static gboolean
-keep_aggregate (gpointer data,
-                guint32  id)
-{
-  AggregateFilter *f = data;
-
-  if (f->n[id] == 0)
-    return FALSE;
-
-  return aggregate_satisfies (f->leaf, f->n[id],
-                              f->sum != NULL ? f->sum[id] : 0,
-                              f->best != NULL ? f->best[id] : 0,
-                              f->best != NULL ? f->best[id] : 0);
-}
+  AudWide sum;
+  gint64  min;
+  gint64  max;
+  guint32 id;
+  guint32 n;
+} AggregateStat;
 
 typedef struct
 {
-  const AudCompiledLeaf *leaf;
-  gint64                *ts;
-} OccurrenceFilter;
-
-static gboolean
-keep_occurrence (gpointer data,
-                 guint32  id)
-{
-  OccurrenceFilter *f = data;
-
-  return f->ts[id] >= f->leaf->window_from && f->ts[id] <= f->leaf->window_to;
-}
+  gint64  first;
+  gint64  last;
+  guint32 id;
+} OccurrenceStat;
 
 /* Reads the customer of the current row (column 0); FALSE (skip) when it is
  * not a customer of the universe. */
@@ -420,6 +380,252 @@ row_customer (Eval         *ev,
   return TRUE;
 }
 
+/* The number of rows in events (an upper bound: the largest id). */
+static gint64
+count_events (Eval *ev)
+{
+  if (ev->n_events < 0)
+    {
+      g_autoptr(sqlite3_stmt) stmt = aud_store_prepare (ev->store, "SELECT max(id) FROM events",
+                                                        NULL);
+
+      ev->n_events = stmt != NULL && sqlite3_step (stmt) == SQLITE_ROW ?
+                     sqlite3_column_int64 (stmt, 0) : 0;
+    }
+
+  return ev->n_events;
+}
+
+/* The SQL to run for @leaf: through the (name, ts, customer) index, or as a
+ * full scan when the query reads property columns of more than about one
+ * event in 32 (following the index then costs more than reading the table
+ * in order). */
+static const char *
+choose_query (Eval            *ev,
+              AudCompiledLeaf *leaf,
+              GError         **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *sql = NULL;
+  gint64 limit;
+  int rc;
+
+  if (leaf->scan_sql == NULL || leaf->estimate_filter == NULL)
+    return leaf->sql;
+
+  limit = count_events (ev) / 32;
+  if (limit < ev->engine->scan_minimum || limit == 0)
+    return leaf->sql;
+
+  sql = g_strdup_printf ("SELECT count(*) FROM (SELECT 1 FROM events WHERE %s LIMIT ?%u)",
+                         leaf->estimate_filter, leaf->n_estimate_params + 1);
+  if ((stmt = aud_store_prepare (ev->store, sql, error)) == NULL)
+    return NULL;
+
+  bind_n_params (leaf, stmt, leaf->n_estimate_params);
+  sqlite3_bind_int64 (stmt, leaf->n_estimate_params + 1, limit);
+
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      step_error (ev, rc, error);
+      return NULL;
+    }
+
+  if (sqlite3_column_int64 (stmt, 0) < limit)
+    return leaf->sql;
+
+  g_atomic_int_inc (&ev->engine->event_scans);
+  return leaf->scan_sql;
+}
+
+/* Runs an event leaf's query and packs its per-customer figures. NULL with
+ * @error set (cancelled included). */
+static GBytes *
+collect_stats (Eval            *ev,
+               AudCompiledLeaf *leaf,
+               GError         **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  gsize size = (gsize)ev->max_id + 1;
+  g_autofree guint32 *n = g_new0 (guint32, size);
+  g_autofree AudWide *sum = NULL;
+  g_autofree gint64 *low = NULL;
+  g_autofree gint64 *high = NULL;
+  const char *sql;
+  GByteArray *out;
+  guint64 row = 0;
+  guint32 id;
+  int rc;
+
+  g_atomic_int_inc (&ev->engine->event_queries);
+  if ((sql = choose_query (ev, leaf, error)) == NULL)
+    return NULL;
+
+  if ((stmt = aud_store_prepare (ev->store, sql, error)) == NULL)
+    {
+      g_prefix_error (error, _("Could not prepare a segment query: "));
+      return NULL;
+    }
+  bind_params (leaf, stmt);
+
+  if (leaf->shape == AUD_LEAF_AGGREGATE)
+    sum = g_new0 (AudWide, size);
+  if (leaf->shape != AUD_LEAF_COUNT)
+    {
+      low = g_new0 (gint64, size);
+      high = g_new0 (gint64, size);
+    }
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 value;
+
+      if (++row % CANCEL_CHECK_ROWS == 0 && check_cancelled (ev, row, error))
+        return NULL;
+
+      if (!row_customer (ev, stmt, &id))
+        continue;
+
+      if (leaf->shape != AUD_LEAF_COUNT)
+        {
+          /* Blank values are skipped (the query leaves them out too). */
+          if (sqlite3_column_type (stmt, 1) == SQLITE_NULL)
+            continue;
+
+          value = sqlite3_column_int64 (stmt, 1);
+          if (n[id] == 0 || value < low[id])
+            low[id] = value;
+          if (n[id] == 0 || value > high[id])
+            high[id] = value;
+          if (sum != NULL)
+            sum[id] += value;
+        }
+
+      if (n[id] < G_MAXUINT32)
+        n[id]++;
+    }
+  if (step_error (ev, rc, error))
+    return NULL;
+
+  out = g_byte_array_new ();
+  for (id = 1; id < size; id++)
+    {
+      if (n[id] == 0)
+        continue;
+
+      if (leaf->shape == AUD_LEAF_COUNT)
+        {
+          CountStat stat = { id, n[id] };
+
+          g_byte_array_append (out, (const guint8 *)&stat, sizeof stat);
+        }
+      else if (leaf->shape == AUD_LEAF_AGGREGATE)
+        {
+          AggregateStat stat = { sum[id], low[id], high[id], id, n[id] };
+
+          g_byte_array_append (out, (const guint8 *)&stat, sizeof stat);
+        }
+      else
+        {
+          OccurrenceStat stat = { low[id], high[id], id };
+
+          g_byte_array_append (out, (const guint8 *)&stat, sizeof stat);
+        }
+    }
+
+  return g_byte_array_free_to_bytes (out);
+}
+
+/* Adds @id to @result through @batch of @n ids. */
+static inline void
+batch_add (roaring_bitmap_t *result,
+           guint32          *batch,
+           guint            *n,
+           guint32           id)
+{
+  batch[(*n)++] = id;
+  if (*n == BATCH)
+    {
+      roaring_bitmap_add_many (result, *n, batch);
+      *n = 0;
+    }
+}
+
+/* The members of an event leaf from its figures. */
+static roaring_bitmap_t *
+members_from_stats (Eval                  *ev,
+                    const AudCompiledLeaf *leaf,
+                    GBytes                *stats)
+{
+  roaring_bitmap_t *result = roaring_bitmap_create ();
+  gsize length;
+  const guint8 *data = g_bytes_get_data (stats, &length);
+  guint32 batch[BATCH];
+  guint n = 0;
+
+  if (leaf->shape == AUD_LEAF_COUNT)
+    {
+      const CountStat *stat = (const CountStat *)data;
+      gsize n_stats = length / sizeof *stat;
+
+      if (count_satisfies (leaf, 0))
+        {
+          /* Customers without a row have count 0, which satisfies the
+           * operator ("did not", "at most 2 times"). */
+          roaring_uint32_iterator_t it;
+          gsize k = 0;
+
+          roaring_init_iterator (ev->universe, &it);
+          for (; it.has_value; roaring_advance_uint32_iterator (&it))
+            {
+              guint32 count = 0;
+
+              while (k < n_stats && stat[k].id < it.current_value)
+                k++;
+              if (k < n_stats && stat[k].id == it.current_value)
+                count = stat[k].count;
+
+              if (count_satisfies (leaf, count))
+                batch_add (result, batch, &n, it.current_value);
+            }
+        }
+      else
+        {
+          for (gsize k = 0; k < n_stats; k++)
+            if (count_satisfies (leaf, stat[k].count))
+              batch_add (result, batch, &n, stat[k].id);
+        }
+    }
+  else if (leaf->shape == AUD_LEAF_AGGREGATE)
+    {
+      const AggregateStat *stat = (const AggregateStat *)data;
+      gsize n_stats = length / sizeof *stat;
+
+      for (gsize k = 0; k < n_stats; k++)
+        if (aggregate_satisfies (leaf, stat[k].n, stat[k].sum, stat[k].min, stat[k].max))
+          batch_add (result, batch, &n, stat[k].id);
+    }
+  else
+    {
+      const OccurrenceStat *stat = (const OccurrenceStat *)data;
+      gsize n_stats = length / sizeof *stat;
+
+      for (gsize k = 0; k < n_stats; k++)
+        {
+          gint64 t = leaf->occurrence == AUD_OCCURRENCE_FIRST ? stat[k].first : stat[k].last;
+
+          if (t >= leaf->window_from && t <= leaf->window_to)
+            batch_add (result, batch, &n, stat[k].id);
+        }
+    }
+
+  roaring_bitmap_add_many (result, n, batch);
+  roaring_bitmap_and_inplace (result, ev->universe);
+
+  return result;
+}
+
 /* Runs @leaf's query and turns its rows into the members. Returns NULL
  * with @error set (cancelled included). */
 static roaring_bitmap_t *
@@ -429,176 +635,66 @@ run_leaf (Eval            *ev,
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   roaring_bitmap_t *result = NULL;
+  guint32 batch[BATCH];
+  guint n = 0;
   guint64 row = 0;
+  guint32 id;
   int rc;
 
-  if (leaf->shape == AUD_LEAF_NONE)
-    return roaring_bitmap_create ();
+  switch (leaf->shape)
+    {
+    case AUD_LEAF_NONE:
+      return roaring_bitmap_create ();
+
+    case AUD_LEAF_COUNT:
+    case AUD_LEAF_AGGREGATE:
+    case AUD_LEAF_OCCURRENCE:
+      {
+        g_autofree char *key = g_strconcat (ev->key_prefix, "rows\n",
+                                            aud_compiled_leaf_get_query_key (leaf), NULL);
+        g_autoptr(GBytes) stats = aud_bitmap_cache_lookup_bytes (ev->engine->cache, key);
+
+        if (stats == NULL)
+          {
+            if ((stats = collect_stats (ev, leaf, error)) == NULL)
+              return NULL;
+            aud_bitmap_cache_insert_bytes (ev->engine->cache, key, stats);
+          }
+
+        return members_from_stats (ev, leaf, stats);
+      }
+
+    case AUD_LEAF_IDS:
+    case AUD_LEAF_NEAR:
+    default:
+      break;
+    }
 
   if ((stmt = prepare_leaf (ev, leaf, error)) == NULL)
     return NULL;
 
-  switch (leaf->shape)
+  result = roaring_bitmap_create ();
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-    case AUD_LEAF_IDS:
-      {
-        guint32 batch[BATCH];
-        guint n = 0;
+      if (++row % CANCEL_CHECK_ROWS == 0 && check_cancelled (ev, row, error))
+        goto failed;
 
-        result = roaring_bitmap_create ();
-        while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-          {
-            if (++row % CANCEL_CHECK_ROWS == 0 && check_cancelled (ev, row, error))
-              goto failed;
+      if (!row_customer (ev, stmt, &id))
+        continue;
 
-            if (!row_customer (ev, stmt, &batch[n]))
-              continue;
+      if (leaf->shape == AUD_LEAF_NEAR)
+        {
+          double km = row_distance (leaf, stmt);
 
-            if (++n == BATCH)
-              {
-                roaring_bitmap_add_many (result, n, batch);
-                n = 0;
-              }
-          }
-        roaring_bitmap_add_many (result, n, batch);
-        if (step_error (ev, rc, error))
-          goto failed;
-      }
-      break;
+          if (km < 0 || km > leaf->km)
+            continue;
+        }
 
-    case AUD_LEAF_COUNT:
-      {
-        g_autofree guint32 *counts = g_new0 (guint32, (gsize)ev->max_id + 1);
-        CountFilter filter = { leaf, counts };
-        guint32 id;
-
-        while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-          {
-            if (++row % CANCEL_CHECK_ROWS == 0 && check_cancelled (ev, row, error))
-              return NULL;
-
-            if (row_customer (ev, stmt, &id) && counts[id] < G_MAXUINT32)
-              counts[id]++;
-          }
-        if (step_error (ev, rc, error))
-          return NULL;
-
-        /* Customers without a row have count 0, which may satisfy the
-         * operator ("did not", "at most 2 times"). */
-        result = filter_bitmap (ev->universe, keep_count, &filter);
-      }
-      break;
-
-    case AUD_LEAF_AGGREGATE:
-      {
-        gsize size = (gsize)ev->max_id + 1;
-        g_autofree guint32 *n = g_new0 (guint32, size);
-        g_autofree AudWide *sum = NULL;
-        g_autofree gint64 *best = NULL;
-        AggregateFilter filter;
-        guint32 id;
-
-        if (leaf->aggregate == AUD_AGG_SUM || leaf->aggregate == AUD_AGG_AVG)
-          sum = g_new0 (AudWide, size);
-        else
-          best = g_new0 (gint64, size);
-
-        while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-          {
-            gint64 value;
-
-            if (++row % CANCEL_CHECK_ROWS == 0 && check_cancelled (ev, row, error))
-              return NULL;
-
-            if (!row_customer (ev, stmt, &id) || sqlite3_column_type (stmt, 1) == SQLITE_NULL)
-              continue;
-
-            value = sqlite3_column_int64 (stmt, 1);
-            if (sum != NULL)
-              sum[id] += value;
-            else if (n[id] == 0 ||
-                     (leaf->aggregate == AUD_AGG_MIN ? value < best[id] : value > best[id]))
-              best[id] = value;
-            if (n[id] < G_MAXUINT32)
-              n[id]++;
-          }
-        if (step_error (ev, rc, error))
-          return NULL;
-
-        filter = (AggregateFilter) { leaf, n, sum, best };
-        result = filter_bitmap (ev->universe, keep_aggregate, &filter);
-      }
-      break;
-
-    case AUD_LEAF_OCCURRENCE:
-      {
-        gsize size = (gsize)ev->max_id + 1;
-        g_autofree gint64 *ts = g_new (gint64, size);
-        gint64 none = leaf->occurrence == AUD_OCCURRENCE_FIRST ? G_MAXINT64 : G_MININT64;
-        OccurrenceFilter filter = { leaf, ts };
-        roaring_bitmap_t *seen = roaring_bitmap_create ();
-        guint32 id;
-
-        for (gsize i = 0; i < size; i++)
-          ts[i] = none;
-
-        while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-          {
-            gint64 t;
-
-            if (++row % CANCEL_CHECK_ROWS == 0 && check_cancelled (ev, row, error))
-              {
-                bitmap_free (seen);
-                return NULL;
-              }
-
-            if (!row_customer (ev, stmt, &id))
-              continue;
-
-            t = sqlite3_column_int64 (stmt, 1);
-            roaring_bitmap_add (seen, id);
-            if (leaf->occurrence == AUD_OCCURRENCE_FIRST ? t < ts[id] : t > ts[id])
-              ts[id] = t;
-          }
-        if (step_error (ev, rc, error))
-          {
-            bitmap_free (seen);
-            return NULL;
-          }
-
-        result = filter_bitmap (seen, keep_occurrence, &filter);
-        bitmap_free (seen);
-      }
-      break;
-
-    case AUD_LEAF_NEAR:
-      {
-        guint32 id;
-
-        result = roaring_bitmap_create ();
-        while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-          {
-            double km;
-
-            if (++row % CANCEL_CHECK_ROWS == 0 && check_cancelled (ev, row, error))
-              goto failed;
-
-            if (!row_customer (ev, stmt, &id))
-              continue;
-
-            km = row_distance (leaf, stmt);
-            if (km >= 0 && km <= leaf->km)
-              roaring_bitmap_add (result, id);
-          }
-        if (step_error (ev, rc, error))
-          goto failed;
-      }
-      break;
-
-    case AUD_LEAF_NONE:
-    default:
-      g_assert_not_reached ();
+      batch_add (result, batch, &n, id);
     }
+  roaring_bitmap_add_many (result, n, batch);
+  if (step_error (ev, rc, error))
+    goto failed;
 
   return result;
 
@@ -635,6 +731,7 @@ eval_begin (Eval          *ev,
   g_autofree char *universe_key = NULL;
 
   memset (ev, 0, sizeof *ev);
+  ev->n_events = -1;
   ev->engine = engine;
   ev->store = store;
   ev->cancellable = cancellable;
@@ -1735,6 +1832,7 @@ static void
 aud_engine_init (AudEngine *self)
 {
   self->cache = aud_bitmap_cache_new (DEFAULT_CACHE_LIMIT);
+  self->scan_minimum = 50000;
   self->pool = g_ptr_array_new_with_free_func (g_object_unref);
   g_mutex_init (&self->pool_mutex);
 }
@@ -1791,6 +1889,27 @@ aud_engine_get_leaf_runs (AudEngine *self)
   g_return_val_if_fail (AUD_IS_ENGINE (self), 0);
 
   return (guint)g_atomic_int_get (&self->leaf_runs);
+}
+
+void
+_aud_engine_set_scan_minimum (AudEngine *self,
+                              gint64     rows)
+{
+  g_return_if_fail (AUD_IS_ENGINE (self));
+
+  self->scan_minimum = rows;
+}
+
+guint
+_aud_engine_get_event_queries (AudEngine *self,
+                               guint     *n_scans)
+{
+  g_return_val_if_fail (AUD_IS_ENGINE (self), 0);
+
+  if (n_scans != NULL)
+    *n_scans = (guint)g_atomic_int_get (&self->event_scans);
+
+  return (guint)g_atomic_int_get (&self->event_queries);
 }
 
 gint64
