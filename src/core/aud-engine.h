@@ -362,7 +362,103 @@ AudSegment       *aud_engine_combine_segments (AudStore           *store,
  * `all of 3 criteria`. (transfer full) */
 char             *aud_engine_describe_node    (const AudSegmentNode *node);
 
+/* --- breakdown (aud-engine-breakdown.c) ----------------------------------- */
+
+/**
+ * AudBreakdownKind:
+ * @AUD_BREAKDOWN_VALUE: one value, or one bucket of values
+ * @AUD_BREAKDOWN_OTHER: every value beyond the top ones, together
+ * @AUD_BREAKDOWN_BLANK: customers without a value
+ */
+typedef enum
+{
+  AUD_BREAKDOWN_VALUE,
+  AUD_BREAKDOWN_OTHER,
+  AUD_BREAKDOWN_BLANK,
+} AudBreakdownKind;
+
+/**
+ * AudBreakdownRow:
+ * @kind: what the row counts
+ * @label: (nullable): the value as stored ("DE", "true", "42", "19.99"), or
+ *   a bucket's bounds, both included ("100 – 249", "1980 – 1989"); %NULL for
+ *   other and blank rows
+ * @in_segment: members with that value
+ * @in_base: customers with that value
+ * @share_segment: @in_segment / all members (0 when there are none)
+ * @share_base: @in_base / all customers (0 when there are none)
+ * @lift: @share_segment / @share_base: above 1 the value is more common
+ *   among the members than among all customers (0 when @in_base is 0)
+ */
+typedef struct
+{
+  AudBreakdownKind  kind;
+  char             *label;
+  gint64            in_segment;
+  gint64            in_base;
+  double            share_segment;
+  double            share_base;
+  double            lift;
+} AudBreakdownRow;
+
+/**
+ * AudBreakdown:
+ * @field: the field's name
+ * @type: its type
+ * @bucketed: whether value rows are ranges rather than single values
+ * @segment_count: all members of the segment
+ * @base_count: all customers
+ * @rows: (element-type AudBreakdownRow): text and category fields: the
+ *   values most common among the members, most common first (ties: more
+ *   customers first, then the value), then the rest as one other row;
+ *   every other type: its values or buckets in ascending order. A blank row
+ *   comes last. Rows of no customer at all are left out.
+ */
+typedef struct
+{
+  char         *field;
+  AudFieldType  type;
+  gboolean      bucketed;
+  gint64        segment_count;
+  gint64        base_count;
+  GPtrArray    *rows;
+} AudBreakdown;
+
+/* How the members of @segment are distributed over the values of the
+ * customer field @field, beside all customers. At most @max_values value
+ * rows (0: 10): text and category fields keep the most common values;
+ * numbers, dates and date-times with more distinct values than that are
+ * grouped into ranges (numbers: about equally populated ranges with
+ * rounded bounds; dates and date-times: runs of years, in the workspace
+ * time zone); booleans have at most two. Fails with
+ * AUD_ENGINE_ERROR_NOT_FOUND when there is no such customer field.
+ * Returns: (transfer full): free with aud_breakdown_free(), or %NULL with
+ * @error set. */
+AudBreakdown     *aud_engine_breakdown        (AudEngine          *self,
+                                               AudStore           *store,
+                                               const AudSegment   *segment,
+                                               const char         *field,
+                                               guint               max_values,
+                                               gint64              now,
+                                               GCancellable       *cancellable,
+                                               GError            **error);
+/* The same in a worker thread, on a connection of its own. */
+void              aud_engine_breakdown_async  (AudEngine          *self,
+                                               const char         *store_path,
+                                               const AudSegment   *segment,
+                                               const char         *field,
+                                               guint               max_values,
+                                               gint64              now,
+                                               GCancellable       *cancellable,
+                                               GAsyncReadyCallback callback,
+                                               gpointer            user_data);
+AudBreakdown     *aud_engine_breakdown_finish (AudEngine          *self,
+                                               GAsyncResult       *result,
+                                               GError            **error);
+void              aud_breakdown_free          (AudBreakdown       *breakdown);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AudOverlap, aud_overlap_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AudExplanation, aud_explanation_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (AudBreakdown, aud_breakdown_free)
 
 G_END_DECLS
