@@ -21,6 +21,8 @@
 
 #define MAX_NAME_BYTES 256
 
+static gsize sqlite_configured;
+
 struct _AudStore
 {
   GObject       parent_instance;
@@ -513,6 +515,13 @@ aud_store_open (const char        *path,
   int rc;
 
   g_return_val_if_fail (path != NULL, NULL);
+
+  if (g_once_init_enter (&sqlite_configured))
+    {
+      /* Memory statistics take a global mutex on every allocation. */
+      sqlite3_config (SQLITE_CONFIG_MEMSTATUS, 0);
+      g_once_init_leave (&sqlite_configured, 1);
+    }
 
   self = g_object_new (AUD_TYPE_STORE, NULL);
   self->path = g_strdup (path);
@@ -1110,6 +1119,7 @@ aud_store_drop_event_indexes (AudStore *self,
                               GError  **error)
 {
   return aud_store_exec (self,
+                         "DROP INDEX IF EXISTS events_unlinked;"
                          "DROP INDEX IF EXISTS events_by_name_time;"
                          "DROP INDEX IF EXISTS events_by_customer;",
                          error);
@@ -1120,6 +1130,8 @@ aud_store_create_event_indexes (AudStore *self,
                                 GError  **error)
 {
   return aud_store_exec (self,
+                         "CREATE INDEX IF NOT EXISTS events_unlinked "
+                         "ON events (customer_key) WHERE customer IS NULL;"
                          "CREATE INDEX IF NOT EXISTS events_by_name_time "
                          "ON events (name, ts, customer);"
                          "CREATE INDEX IF NOT EXISTS events_by_customer "
