@@ -250,6 +250,16 @@ AudExportSummary  *aud_exporter_run_finish      (AudStore               *store,
                                                  GAsyncResult           *result,
                                                  GError                **error);
 
+/* What aud_exporter_run() would write and leave out, without writing or
+ * recording anything (a dry run: the same checks, filters and errors).
+ * The summary has no @file and 0 @bytes, bad emails and phones and
+ * @export_id. (transfer full) */
+AudExportSummary  *aud_exporter_plan            (AudStore               *store,
+                                                 const roaring_bitmap_t *members,
+                                                 const AudExportOptions *options,
+                                                 GCancellable           *cancellable,
+                                                 GError                **error);
+
 /* The export log, newest first; only @segment_name's exports when not
  * NULL. (element-type AudExportRecord) (transfer full) */
 GPtrArray         *aud_exporter_list            (AudStore               *store,
