@@ -204,8 +204,8 @@ print_result (const DemoTask *task,
     }
   else
     {
-      g_autofree char *customers = aud_cli_format_count (options->n_customers);
-      g_autofree char *events = aud_cli_format_count (options->n_events);
+      g_autofree char *customers = aud_value_format_count (options->n_customers);
+      g_autofree char *events = aud_value_format_count (options->n_events);
 
       g_print (g_dngettext (GETTEXT_PACKAGE, "Wrote %s customer to %s", "Wrote %s customers to %s",
                             options->n_customers),

@@ -175,12 +175,12 @@ print_summary (const ExportTask *task,
     }
   else
     {
-      g_autofree char *written = aud_cli_format_count (s->n_written);
-      g_autofree char *members = aud_cli_format_count (task->n_members);
-      g_autofree char *unconsented = aud_cli_format_count (s->n_unconsented);
-      g_autofree char *merged = aud_cli_format_count (s->n_merged);
-      g_autofree char *suppressed = aud_cli_format_count (s->n_suppressed);
-      g_autofree char *no_identifier = aud_cli_format_count (s->n_no_identifier);
+      g_autofree char *written = aud_value_format_count (s->n_written);
+      g_autofree char *members = aud_value_format_count (task->n_members);
+      g_autofree char *unconsented = aud_value_format_count (s->n_unconsented);
+      g_autofree char *merged = aud_value_format_count (s->n_merged);
+      g_autofree char *suppressed = aud_value_format_count (s->n_suppressed);
+      g_autofree char *no_identifier = aud_value_format_count (s->n_no_identifier);
 
       /* Translators: "Wrote 5 of 8 members to out.csv; left out: 1 without
        * consent, 1 merged as a duplicate, 0 suppressed, 1 without an
@@ -198,7 +198,7 @@ print_summary (const ExportTask *task,
 
       if (s->n_bad_phones > 0)
         {
-          g_autofree char *n = aud_cli_format_count (s->n_bad_phones);
+          g_autofree char *n = aud_value_format_count (s->n_bad_phones);
 
           g_print (g_dngettext (GETTEXT_PACKAGE,
                                 "%s phone number could not be normalised and was left blank",
@@ -208,7 +208,7 @@ print_summary (const ExportTask *task,
         }
       if (s->n_bad_emails > 0)
         {
-          g_autofree char *n = aud_cli_format_count (s->n_bad_emails);
+          g_autofree char *n = aud_value_format_count (s->n_bad_emails);
 
           g_print (g_dngettext (GETTEXT_PACKAGE,
                                 "%s email address is not valid and was left blank",
@@ -461,7 +461,7 @@ aud_cli_exports (const AudCliCommand *command,
     {
       const AudExportRecord *r = g_ptr_array_index (records, i);
       g_autofree char *created = aud_value_format_datetime (r->created);
-      g_autofree char *count = aud_cli_format_count (r->count);
+      g_autofree char *count = aud_value_format_count (r->count);
 
       g_print ("%" G_GINT64_FORMAT "  %s  %s  %s %s %s  %s  %s\n", r->id, created,
                r->segment_name != NULL ? r->segment_name : "-", r->preset, r->format, r->changes,

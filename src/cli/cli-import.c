@@ -625,9 +625,9 @@ aud_cli_info (const AudCliCommand *command,
     }
 
   {
-    g_autofree char *customers = aud_cli_format_count (n_customers);
-    g_autofree char *events = aud_cli_format_count (n_events);
-    g_autofree char *unlinked = aud_cli_format_count (n_unlinked);
+    g_autofree char *customers = aud_value_format_count (n_customers);
+    g_autofree char *events = aud_value_format_count (n_events);
+    g_autofree char *unlinked = aud_value_format_count (n_unlinked);
 
     g_print (_("Workspace: %s"), path);
     g_print ("\n");
@@ -649,7 +649,7 @@ aud_cli_info (const AudCliCommand *command,
   g_print ("\n%s\n", _("Event names"));
   while (sqlite3_step (names) == SQLITE_ROW)
     {
-      g_autofree char *count = aud_cli_format_count (sqlite3_column_int64 (names, 1));
+      g_autofree char *count = aud_value_format_count (sqlite3_column_int64 (names, 1));
 
       g_print ("  %s  %s\n", (const char *)sqlite3_column_text (names, 0), count);
     }
@@ -660,11 +660,11 @@ aud_cli_info (const AudCliCommand *command,
       AudImportSummary *summary = imports->pdata[i];
       g_autofree char *started = aud_value_format_datetime (summary->started);
       g_autofree char *base = g_path_get_basename (summary->file);
-      g_autofree char *read = aud_cli_format_count (summary->rows_read);
-      g_autofree char *inserted = aud_cli_format_count (summary->rows_inserted);
-      g_autofree char *updated = aud_cli_format_count (summary->rows_updated);
-      g_autofree char *rejected = aud_cli_format_count (summary->rows_rejected);
-      g_autofree char *unknown = aud_cli_format_count (summary->rows_unknown_customer);
+      g_autofree char *read = aud_value_format_count (summary->rows_read);
+      g_autofree char *inserted = aud_value_format_count (summary->rows_inserted);
+      g_autofree char *updated = aud_value_format_count (summary->rows_updated);
+      g_autofree char *rejected = aud_value_format_count (summary->rows_rejected);
+      g_autofree char *unknown = aud_value_format_count (summary->rows_unknown_customer);
 
       if (summary->kind == AUD_IMPORT_CUSTOMERS)
         /* Translators: "#1 2026-11-28T14:00:00Z customers telco.csv: 7,043 rows read,

@@ -152,8 +152,8 @@ static char *
 format_share (gint64 count,
               gint64 total)
 {
-  g_autofree char *count_text = aud_cli_format_count (count);
-  g_autofree char *total_text = aud_cli_format_count (total);
+  g_autofree char *count_text = aud_value_format_count (count);
+  g_autofree char *total_text = aud_value_format_count (total);
   g_autofree char *percent = aud_cli_format_percent (count, total);
 
   /* Translators: "527 of 100,000 customers (0.53%)" */
@@ -447,8 +447,8 @@ print_count (const Job *job,
   for (guint i = 0; i < job->steps->len; i++)
     {
       const AudFunnelStep *step = g_ptr_array_index (job->steps, i);
-      g_autofree char *count = aud_cli_format_count (step->count);
-      g_autofree char *remaining = aud_cli_format_count (step->remaining);
+      g_autofree char *count = aud_value_format_count (step->count);
+      g_autofree char *remaining = aud_value_format_count (step->remaining);
       g_autofree char *percent = aud_cli_format_percent (step->remaining, job->count.total);
 
       /* Translators: a funnel step: "2. purchase events in the last 30 days ≥ 1:
@@ -637,7 +637,7 @@ print_overlap_text (const Job *job)
   for (guint i = 0; i < o->n * o->n + (o->has_regions ? 8 : 0); i++)
     {
       gint64 value = i < o->n * o->n ? o->matrix[i] : o->regions[i - o->n * o->n];
-      g_autofree char *cell = aud_cli_format_count (value);
+      g_autofree char *cell = aud_value_format_count (value);
 
       width = MAX (width, (int)strlen (cell));
     }
@@ -669,7 +669,7 @@ print_overlap_text (const Job *job)
       g_print ("%-*s", label_width, label);
       for (guint j = 0; j < o->n; j++)
         {
-          g_autofree char *cell = aud_cli_format_count (o->matrix[i * o->n + j]);
+          g_autofree char *cell = aud_value_format_count (o->matrix[i * o->n + j]);
 
           g_print ("  %*s", width, cell);
         }
@@ -698,7 +698,7 @@ print_overlap_text (const Job *job)
       for (guint r = 0; r < n_regions; r++)
         {
           g_autofree char *name = region_name (order[r], o->n);
-          g_autofree char *count = aud_cli_format_count (o->regions[order[r]]);
+          g_autofree char *count = aud_value_format_count (o->regions[order[r]]);
           int pad = name_width - (int)g_utf8_strlen (name, -1);
 
           g_print ("  %s%*s  %*s\n", name, pad, "", width, count);

@@ -101,7 +101,7 @@ aud_cli_parse_count (const char  *option_name,
 
   if (!g_ascii_string_to_unsigned (text, 10, 0, max, out, NULL))
     {
-      g_autofree char *max_text = aud_cli_format_count (MIN (max, (guint64)G_MAXINT64));
+      g_autofree char *max_text = aud_value_format_count (MIN (max, (guint64)G_MAXINT64));
 
       g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
                    /* Translators: "Invalid value “-5” for --customers (a whole number
@@ -157,64 +157,6 @@ aud_cli_open_workspace (const char        *path,
     aud_cli_fail (error, path);
 
   return store;
-}
-
-char *
-aud_cli_format_count (gint64 n)
-{
-  const struct lconv *lc = localeconv ();
-  const char *sep = lc->thousands_sep;
-  const char *grouping = lc->grouping;
-  char digits[24];
-  GString *out;
-  guint64 v;
-  int n_digits;
-  int group;
-  int left;
-
-  /* C and C.UTF-8 define no grouping: group by three with ','. */
-  if (sep == NULL || *sep == '\0' || grouping == NULL || *grouping == '\0')
-    {
-      sep = ",";
-      grouping = "\3";
-    }
-
-  v = n < 0 ? -(guint64)n : (guint64)n;
-  n_digits = g_snprintf (digits, sizeof digits, "%" G_GUINT64_FORMAT, v);
-
-  /* Walk the groups from the right: grouping[i] is the size of group i,
-   * the last size repeats, CHAR_MAX stops grouping. */
-  {
-    int cuts[24];
-    int n_cuts = 0;
-    int pos = n_digits;
-
-    while (TRUE)
-      {
-        group = *grouping;
-        if (group <= 0 || group == CHAR_MAX || pos - group <= 0)
-          break;
-        pos -= group;
-        cuts[n_cuts++] = pos;
-        if (grouping[1] != '\0')
-          grouping++;
-      }
-
-    out = g_string_sized_new (n_digits + n_cuts * strlen (sep) + 1);
-    if (n < 0)
-      g_string_append_c (out, '-');
-
-    left = 0;
-    for (int i = n_cuts - 1; i >= 0; i--)
-      {
-        g_string_append_len (out, digits + left, cuts[i] - left);
-        g_string_append (out, sep);
-        left = cuts[i];
-      }
-    g_string_append (out, digits + left);
-  }
-
-  return g_string_free (out, FALSE);
 }
 
 char *

@@ -10,6 +10,7 @@
 #include <json-glib/json-glib.h>
 
 #include "aud-store.h"
+#include "aud-value.h"
 
 G_BEGIN_DECLS
 
@@ -142,9 +143,6 @@ gboolean        aud_cli_parse_time          (const char          *option_name,
 AudStore       *aud_cli_open_workspace      (const char          *path,
                                              AudStoreOpenFlags    flags);
 
-/* Numbers, with the locale's digit grouping, or ',' every three digits
- * when the locale has none (C, C.UTF-8): "100,000". */
-char           *aud_cli_format_count        (gint64               n);
 /* @part of @whole in percent with two decimals: "0.53%". */
 char           *aud_cli_format_percent      (gint64               part,
                                              gint64               whole);

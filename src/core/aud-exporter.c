@@ -119,6 +119,7 @@ struct _Export
   gboolean          filter;       /* apply consent, suppression, dedupe */
   gboolean          need_key;     /* leave out members without an identifier */
   gboolean          write;        /* write the rows that pass */
+  gboolean          dry_run;      /* only count what would be written: no file, no log */
 
   guint64           n_done;
   guint64           n_total;
@@ -981,6 +982,12 @@ export_row (Export  *ex,
   if (!ex->write)
     return TRUE;
 
+  if (ex->dry_run)
+    {
+      summary->n_written++;
+      return TRUE;
+    }
+
   if (ex->options->fail_after > 0 && summary->n_written >= ex->options->fail_after)
     {
       set_errno_error (error, ENOSPC, _("Could not write “%s”: %s"), ex->writer.path);
@@ -1631,14 +1638,18 @@ load_suppression (Export     *ex,
     }
 
   if (n_unusable > 0)
-    add_warning (ex,
-                 g_dngettext (GETTEXT_PACKAGE,
-                              "%'" G_GUINT64_FORMAT " value of the suppression list is not an "
-                              "email address or an international phone number and was ignored",
-                              "%'" G_GUINT64_FORMAT " values of the suppression list are not "
-                              "email addresses or international phone numbers and were ignored",
-                              n_unusable),
-                 n_unusable);
+    {
+      g_autofree char *n = aud_value_format_count (n_unusable);
+
+      add_warning (ex,
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "%s value of the suppression list is not an email address or an "
+                                "international phone number and was ignored",
+                                "%s values of the suppression list are not email addresses or "
+                                "international phone numbers and were ignored",
+                                n_unusable),
+                   n);
+    }
 
   if (g_hash_table_size (ex->suppress_emails) > 0 && ex->email_field == NULL)
     add_warning (ex, _("The suppression list has email addresses, but the workspace has no "
@@ -1773,12 +1784,16 @@ add_count_warnings (Export *ex)
   AudExportSummary *summary = ex->summary;
 
   if (ex->options->include_unconsented && summary->n_unconsented > 0)
-    add_warning (ex,
-                 g_dngettext (GETTEXT_PACKAGE,
-                              "%'" G_GUINT64_FORMAT " customer without %s consent was included",
-                              "%'" G_GUINT64_FORMAT " customers without %s consent were included",
-                              summary->n_unconsented),
-                 summary->n_unconsented, consent_label (ex->preset->consent));
+    {
+      g_autofree char *n = aud_value_format_count (summary->n_unconsented);
+
+      add_warning (ex,
+                   g_dngettext (GETTEXT_PACKAGE,
+                                "%s customer without %s consent was included",
+                                "%s customers without %s consent were included",
+                                summary->n_unconsented),
+                   n, consent_label (ex->preset->consent));
+    }
 }
 
 /* Runs the export; the file is in place and logged on success, and
@@ -1818,13 +1833,14 @@ run_export (Export                 *ex,
   if (options->changes != AUD_EXPORT_CHANGES_ALL && (previous = load_previous (ex, error)) == NULL)
     return FALSE;
 
-  if (!writer_open (&ex->writer, ex->summary->file, error))
+  if (!ex->dry_run && !writer_open (&ex->writer, ex->summary->file, error))
     {
       g_clear_pointer (&previous, roaring_bitmap_free);
       return FALSE;
     }
 
-  write_header (ex);
+  if (!ex->dry_run)
+    write_header (ex);
   ex->kept = roaring_bitmap_create ();
   ex->filter = TRUE;
 
@@ -1869,6 +1885,14 @@ run_export (Export                 *ex,
   g_clear_pointer (&previous, roaring_bitmap_free);
   g_clear_pointer (&target, roaring_bitmap_free);
 
+  if (ex->dry_run)
+    {
+      g_clear_pointer (&state, roaring_bitmap_free);
+      if (ok)
+        add_count_warnings (ex);
+      return ok;
+    }
+
   if (ok)
     {
       write_footer (ex);
@@ -1911,41 +1935,20 @@ run_export (Export                 *ex,
   return TRUE;
 }
 
-/**
- * aud_exporter_run:
- * @store: the workspace
- * @members: the customer row ids to export
- * @path: the file to write (replaced atomically when it exists)
- * @options: (nullable): what and how; NULL for a generic CSV
- * @progress: (nullable): progress to update
- * @cancellable: (nullable): a cancellable
- * @error: return location for an error
- *
- * Exports @members to @path and records the export (see the top of
- * aud-exporter.h). Blocking: the thread that owns @store.
- *
- * Returns: (transfer full): what was done, or NULL with @error set (and no
- *   file written, an existing file untouched, nothing recorded)
- */
-AudExportSummary *
-aud_exporter_run (AudStore               *store,
-                  const roaring_bitmap_t *members,
-                  const char             *path,
-                  const AudExportOptions *options,
-                  AudProgress            *progress,
-                  GCancellable           *cancellable,
-                  GError                **error)
+/* aud_exporter_run() and, without @path, aud_exporter_plan(). */
+static AudExportSummary *
+export_members (AudStore               *store,
+                const roaring_bitmap_t *members,
+                const char             *path,
+                const AudExportOptions *options,
+                AudProgress            *progress,
+                GCancellable           *cancellable,
+                GError                **error)
 {
   static const AudExportOptions defaults = { 0, };
   Export ex = { 0, };
   AudExportSummary *summary;
   const char *preset_name;
-
-  g_return_val_if_fail (AUD_IS_STORE (store), NULL);
-  g_return_val_if_fail (members != NULL, NULL);
-  g_return_val_if_fail (path != NULL, NULL);
-  g_return_val_if_fail (progress == NULL || AUD_IS_PROGRESS (progress), NULL);
-  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
 
   if (options == NULL)
     options = &defaults;
@@ -1977,6 +1980,7 @@ aud_exporter_run (AudStore               *store,
   ex.store = store;
   ex.options = options;
   ex.progress = progress;
+  ex.dry_run = path == NULL;
   ex.cancellable = cancellable;
   ex.delimiter = options->delimiter != 0 ? options->delimiter : ',';
   ex.eol = options->crlf ? "\r\n" : "\n";
@@ -2000,6 +2004,70 @@ aud_exporter_run (AudStore               *store,
   export_clear (&ex);
 
   return summary;
+}
+
+/**
+ * aud_exporter_run:
+ * @store: the workspace
+ * @members: the customer row ids to export
+ * @path: the file to write (replaced atomically when it exists)
+ * @options: (nullable): what and how; NULL for a generic CSV
+ * @progress: (nullable): progress to update
+ * @cancellable: (nullable): a cancellable
+ * @error: return location for an error
+ *
+ * Exports @members to @path and records the export (see the top of
+ * aud-exporter.h). Blocking: the thread that owns @store.
+ *
+ * Returns: (transfer full): what was done, or NULL with @error set (and no
+ *   file written, an existing file untouched, nothing recorded)
+ */
+AudExportSummary *
+aud_exporter_run (AudStore               *store,
+                  const roaring_bitmap_t *members,
+                  const char             *path,
+                  const AudExportOptions *options,
+                  AudProgress            *progress,
+                  GCancellable           *cancellable,
+                  GError                **error)
+{
+  g_return_val_if_fail (AUD_IS_STORE (store), NULL);
+  g_return_val_if_fail (members != NULL, NULL);
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (progress == NULL || AUD_IS_PROGRESS (progress), NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+
+  return export_members (store, members, path, options, progress, cancellable, error);
+}
+
+/**
+ * aud_exporter_plan:
+ * @store: the workspace
+ * @members: the customer row ids to export
+ * @options: (nullable): what and how; NULL for a generic CSV
+ * @cancellable: (nullable): a cancellable
+ * @error: return location for an error
+ *
+ * What aud_exporter_run() would do with the same arguments, without
+ * writing or recording anything: the same checks and filters, so the same
+ * errors and the same counts of rows written and left out. The summary's
+ * @file is %NULL and @bytes, @n_bad_emails, @n_bad_phones and @export_id
+ * are 0. Blocking: the thread that owns @store.
+ *
+ * Returns: (transfer full): the counts, or NULL with @error set
+ */
+AudExportSummary *
+aud_exporter_plan (AudStore               *store,
+                   const roaring_bitmap_t *members,
+                   const AudExportOptions *options,
+                   GCancellable           *cancellable,
+                   GError                **error)
+{
+  g_return_val_if_fail (AUD_IS_STORE (store), NULL);
+  g_return_val_if_fail (members != NULL, NULL);
+  g_return_val_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable), NULL);
+
+  return export_members (store, members, NULL, options, NULL, cancellable, error);
 }
 
 typedef struct

@@ -1158,32 +1158,6 @@ aud_import_summary_free (AudImportSummary *summary)
   g_free (summary);
 }
 
-/* @n with the locale's digit grouping ("7,043" in English); by three
- * with ',' in locales without grouping (C), as audiences-cli does. */
-static char *
-format_count (guint64 n)
-{
-  const struct lconv *lc = localeconv ();
-  char digits[24];
-  GString *out;
-  int length;
-
-  if (lc->thousands_sep != NULL && lc->thousands_sep[0] != '\0' &&
-      lc->grouping != NULL && lc->grouping[0] != '\0')
-    return g_strdup_printf ("%'" G_GUINT64_FORMAT, n);
-
-  length = g_snprintf (digits, sizeof digits, "%" G_GUINT64_FORMAT, n);
-  out = g_string_sized_new (length + length / 3 + 1);
-  for (int i = 0; i < length; i++)
-    {
-      if (i > 0 && (length - i) % 3 == 0)
-        g_string_append_c (out, ',');
-      g_string_append_c (out, digits[i]);
-    }
-
-  return g_string_free (out, FALSE);
-}
-
 char *
 aud_import_summary_to_text (const AudImportSummary *self)
 {
@@ -1197,14 +1171,14 @@ aud_import_summary_to_text (const AudImportSummary *self)
 
   text = g_string_new (NULL);
   base = g_path_get_basename (self->file != NULL ? self->file : "");
-  inserted = format_count (self->rows_inserted);
-  updated = format_count (self->rows_updated);
-  rejected = format_count (self->rows_rejected);
+  inserted = aud_value_format_count (self->rows_inserted);
+  updated = aud_value_format_count (self->rows_updated);
+  rejected = aud_value_format_count (self->rows_rejected);
 
   if (self->kind == AUD_IMPORT_CUSTOMERS)
     {
       guint64 n = self->rows_inserted + self->rows_updated;
-      g_autofree char *total = format_count (n);
+      g_autofree char *total = aud_value_format_count (n);
 
       /* Translators: "Imported 7,043 customers (7,043 new, 0 updated) from
        * telco.csv; 0 rows rejected" */
@@ -1232,8 +1206,8 @@ aud_import_summary_to_text (const AudImportSummary *self)
 
   if (self->rows_unknown_customer > 0)
     {
-      g_autofree char *events = format_count (self->rows_unknown_customer);
-      g_autofree char *ids = format_count (self->unknown_customers);
+      g_autofree char *events = aud_value_format_count (self->rows_unknown_customer);
+      g_autofree char *ids = aud_value_format_count (self->unknown_customers);
 
       g_string_append_printf (text,
                               g_dngettext (GETTEXT_PACKAGE,
@@ -1248,7 +1222,7 @@ aud_import_summary_to_text (const AudImportSummary *self)
 
   if (self->customers_created > 0)
     {
-      g_autofree char *n = format_count (self->customers_created);
+      g_autofree char *n = aud_value_format_count (self->customers_created);
 
       g_string_append_printf (text,
                               g_dngettext (GETTEXT_PACKAGE,
@@ -1261,7 +1235,7 @@ aud_import_summary_to_text (const AudImportSummary *self)
 
   if (self->events_linked > 0)
     {
-      g_autofree char *n = format_count (self->events_linked);
+      g_autofree char *n = aud_value_format_count (self->events_linked);
 
       g_string_append_printf (text,
                               g_dngettext (GETTEXT_PACKAGE,
@@ -1278,8 +1252,8 @@ aud_import_summary_to_text (const AudImportSummary *self)
   for (guint i = 0; i < self->reject_groups->len; i++)
     {
       AudRejectGroup *group = self->reject_groups->pdata[i];
-      g_autofree char *count = format_count (group->count);
-      g_autofree char *line = format_count (group->first_line);
+      g_autofree char *count = aud_value_format_count (group->count);
+      g_autofree char *line = aud_value_format_count (group->first_line);
 
       /* Translators: "Rejected 135,080 rows: CustomerID is blank (first at
        * line 1,444)" */
@@ -1915,7 +1889,7 @@ plan_columns (Import  *self,
         {
           if (spec == NULL)
             {
-              g_autofree char *at = format_count (line);
+              g_autofree char *at = aud_value_format_count (line);
 
               fallback.format.number = AUD_NUMBER_FORMAT_PLAIN;
               spec = &fallback;
@@ -2158,7 +2132,7 @@ mismatch_note (const AudField *field,
                guint64         line,
                const char     *text)
 {
-  g_autofree char *at = format_count (line);
+  g_autofree char *at = aud_value_format_count (line);
   g_autofree char *value = quote_value (text);
 
   /* Translators: "“Income” changed to text at line 5,021: “n/a” is not a
@@ -2214,7 +2188,7 @@ bind_cell (Import       *self,
 
       if (result == AUD_CONVERT_NEEDS_SCALE)
         {
-          g_autofree char *at = format_count (line);
+          g_autofree char *at = aud_value_format_count (line);
           g_autofree char *quoted = quote_value (text);
 
           if (!aud_store_rescale_field (self->store, target->field, value.scale, error))
@@ -2524,7 +2498,7 @@ report_progress (Import  *self,
   self->last_progress = now;
 
   total = aud_reader_get_total_bytes (self->reader);
-  rows = format_count (self->summary->rows_read);
+  rows = aud_value_format_count (self->summary->rows_read);
   message = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "Imported %s row", "Imported %s rows",
                                           self->summary->rows_read),
                              rows);
@@ -2811,7 +2785,7 @@ add_final_notes (Import *self)
 
   if (self->summary->ids_from_row_numbers)
     {
-      g_autofree char *last = format_count (self->last_number);
+      g_autofree char *last = aud_value_format_count (self->last_number);
 
       g_ptr_array_insert (notes, at++,
                           g_strdup_printf (_("The file has no customer id column: customers got "

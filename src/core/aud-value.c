@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include <locale.h>
+#include <limits.h>
 #include <string.h>
 
 #include "aud-value.h"
@@ -693,4 +695,71 @@ aud_value_parse_boolean (const char *text,
     }
 
   return FALSE;
+}
+
+/**
+ * aud_value_format_count:
+ *
+ * @n with the locale's digit grouping ("100,000" in English, "100.000" in
+ * German); grouped by three with ',' in locales that define no grouping
+ * (C, C.UTF-8), so command-line output reads the same everywhere.
+ *
+ * Returns: (transfer full): the text
+ */
+char *
+aud_value_format_count (gint64 n)
+{
+  const struct lconv *lc = localeconv ();
+  const char *sep = lc->thousands_sep;
+  const char *grouping = lc->grouping;
+  char digits[24];
+  GString *out;
+  guint64 v;
+  int n_digits;
+  int group;
+  int left;
+
+  /* C and C.UTF-8 define no grouping: group by three with ','. */
+  if (sep == NULL || *sep == '\0' || grouping == NULL || *grouping == '\0')
+    {
+      sep = ",";
+      grouping = "\3";
+    }
+
+  v = n < 0 ? -(guint64)n : (guint64)n;
+  n_digits = g_snprintf (digits, sizeof digits, "%" G_GUINT64_FORMAT, v);
+
+  /* Walk the groups from the right: grouping[i] is the size of group i,
+   * the last size repeats, CHAR_MAX stops grouping. */
+  {
+    int cuts[24];
+    int n_cuts = 0;
+    int pos = n_digits;
+
+    while (TRUE)
+      {
+        group = *grouping;
+        if (group <= 0 || group == CHAR_MAX || pos - group <= 0)
+          break;
+        pos -= group;
+        cuts[n_cuts++] = pos;
+        if (grouping[1] != '\0')
+          grouping++;
+      }
+
+    out = g_string_sized_new (n_digits + n_cuts * strlen (sep) + 1);
+    if (n < 0)
+      g_string_append_c (out, '-');
+
+    left = 0;
+    for (int i = n_cuts - 1; i >= 0; i--)
+      {
+        g_string_append_len (out, digits + left, cuts[i] - left);
+        g_string_append (out, sep);
+        left = cuts[i];
+      }
+    g_string_append (out, digits + left);
+  }
+
+  return g_string_free (out, FALSE);
 }

@@ -148,4 +148,8 @@ typedef enum
   AUD_CONVERT_NEEDS_SCALE,
 } AudConvertResult;
 
+/* A count with the locale's digit grouping ("100,000"); ',' by three where
+ * the locale has none. */
+char     *aud_value_format_count      (gint64                 n);
+
 G_END_DECLS

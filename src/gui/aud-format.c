@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "aud-format.h"
+#include "aud-value.h"
 
 /**
  * aud_format_count:
@@ -20,7 +21,7 @@
 char *
 aud_format_count (gint64 n)
 {
-  return g_strdup_printf ("%'" G_GINT64_FORMAT, n);
+  return aud_value_format_count (n);
 }
 
 /**
