@@ -234,101 +234,6 @@ strv_of (const char *first,
   return strv;
 }
 
-/* Plans, then runs, @options over @members: the plan counts what the run
- * writes and leaves out, and itself writes and records nothing. */
-static void
-assert_plan_matches_run (AudStore               *store,
-                         const roaring_bitmap_t *members,
-                         const AudExportOptions *options)
-{
-  g_autofree char *path = temp_path ("planned.txt");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(AudExportSummary) plan = NULL;
-  g_autoptr(AudExportSummary) run = NULL;
-  g_autoptr(GPtrArray) before = NULL;
-  g_autoptr(GPtrArray) after = NULL;
-
-  g_unlink (path);
-  before = aud_exporter_list (store, NULL, &error);
-  g_assert_no_error (error);
-
-  plan = aud_exporter_plan (store, members, options, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_null (plan->file);
-  g_assert_cmpuint (plan->bytes, ==, 0);
-  g_assert_cmpint (plan->export_id, ==, 0);
-  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
-  after = aud_exporter_list (store, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (after->len, ==, before->len);
-
-  run = aud_exporter_run (store, members, path, options, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (plan->n_members, ==, run->n_members);
-  g_assert_cmpuint (plan->n_written, ==, run->n_written);
-  g_assert_cmpuint (plan->n_unconsented, ==, run->n_unconsented);
-  g_assert_cmpuint (plan->n_suppressed, ==, run->n_suppressed);
-  g_assert_cmpuint (plan->n_no_identifier, ==, run->n_no_identifier);
-  g_assert_cmpuint (plan->n_merged, ==, run->n_merged);
-  g_assert_cmpuint (plan->n_previous, ==, run->n_previous);
-  g_assert_cmpuint (plan->warnings->len, ==, run->warnings->len);
-}
-
-static void
-test_exporter_plan (void)
-{
-  g_autoptr(AudStore) store = fixture_store ();
-  g_auto(AudExportOptions) options = AUD_EXPORT_OPTIONS_INIT;
-  g_autoptr(AudExportSummary) plan = NULL;
-  g_autoptr(GError) error = NULL;
-  roaring_bitmap_t *members = all_members ();
-
-  /* Everyone. */
-  assert_plan_matches_run (store, members, &options);
-
-  /* Consent, missing and merged addresses. */
-  options.preset = g_strdup ("klaviyo");
-  plan = aud_exporter_plan (store, members, &options, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (plan->n_written, <, N_ROWS);
-  g_assert_cmpuint (plan->n_unconsented + plan->n_no_identifier + plan->n_merged, >, 0);
-  assert_plan_matches_run (store, members, &options);
-  options.include_unconsented = TRUE;
-  assert_plan_matches_run (store, members, &options);
-
-  /* A suppression list, in JSON Lines. */
-  g_free (options.preset);
-  options.preset = g_strdup ("meta");
-  options.format = AUD_EXPORT_FORMAT_JSONL;
-  options.include_unconsented = FALSE;
-  options.suppress = g_test_build_filename (G_TEST_DIST, "data", "exp-suppress.txt", NULL);
-  assert_plan_matches_run (store, members, &options);
-
-  /* Changes: everyone is added the first time, no one the second. */
-  g_clear_pointer (&options.suppress, g_free);
-  options.segment_name = g_strdup ("planned");
-  options.changes = AUD_EXPORT_CHANGES_ADDED;
-  assert_plan_matches_run (store, members, &options);
-  g_clear_pointer (&plan, aud_export_summary_free);
-  plan = aud_exporter_plan (store, members, &options, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_cmpuint (plan->n_written, ==, 0);
-  g_assert_cmpuint (plan->n_previous, >, 0);
-  roaring_bitmap_remove (members, 1);
-  options.changes = AUD_EXPORT_CHANGES_REMOVED;
-  assert_plan_matches_run (store, members, &options);
-
-  /* The same errors as a run. */
-  g_free (options.preset);
-  options.preset = g_strdup ("nowhere");
-  g_clear_pointer (&plan, aud_export_summary_free);
-  plan = aud_exporter_plan (store, members, &options, NULL, &error);
-  g_assert_null (plan);
-  g_assert_error (error, AUD_EXPORTER_ERROR, AUD_EXPORTER_ERROR_UNKNOWN_PRESET);
-
-  roaring_bitmap_free (members);
-}
-
 static void
 test_exporter_csv_canonical (void)
 {
@@ -1486,6 +1391,101 @@ test_exporter_cli (void)
   g_clear_pointer (&err, g_free);
 }
 
+/* Plans, then runs, @options over @members: the plan counts what the run
+ * writes and leaves out, and itself writes and records nothing. */
+static void
+assert_plan_matches_run (AudStore               *store,
+                         const roaring_bitmap_t *members,
+                         const AudExportOptions *options)
+{
+  g_autofree char *path = temp_path ("planned.txt");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AudExportSummary) plan = NULL;
+  g_autoptr(AudExportSummary) run = NULL;
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+
+  g_unlink (path);
+  before = aud_exporter_list (store, NULL, &error);
+  g_assert_no_error (error);
+
+  plan = aud_exporter_plan (store, members, options, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (plan->file);
+  g_assert_cmpuint (plan->bytes, ==, 0);
+  g_assert_cmpint (plan->export_id, ==, 0);
+  g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+  after = aud_exporter_list (store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (after->len, ==, before->len);
+
+  run = aud_exporter_run (store, members, path, options, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (plan->n_members, ==, run->n_members);
+  g_assert_cmpuint (plan->n_written, ==, run->n_written);
+  g_assert_cmpuint (plan->n_unconsented, ==, run->n_unconsented);
+  g_assert_cmpuint (plan->n_suppressed, ==, run->n_suppressed);
+  g_assert_cmpuint (plan->n_no_identifier, ==, run->n_no_identifier);
+  g_assert_cmpuint (plan->n_merged, ==, run->n_merged);
+  g_assert_cmpuint (plan->n_previous, ==, run->n_previous);
+  g_assert_cmpuint (plan->warnings->len, ==, run->warnings->len);
+}
+
+static void
+test_exporter_plan (void)
+{
+  g_autoptr(AudStore) store = fixture_store ();
+  g_auto(AudExportOptions) options = AUD_EXPORT_OPTIONS_INIT;
+  g_autoptr(AudExportSummary) plan = NULL;
+  g_autoptr(GError) error = NULL;
+  roaring_bitmap_t *members = all_members ();
+
+  /* Everyone. */
+  assert_plan_matches_run (store, members, &options);
+
+  /* Consent, missing and merged addresses. */
+  options.preset = g_strdup ("klaviyo");
+  plan = aud_exporter_plan (store, members, &options, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (plan->n_written, <, N_ROWS);
+  g_assert_cmpuint (plan->n_unconsented + plan->n_no_identifier + plan->n_merged, >, 0);
+  assert_plan_matches_run (store, members, &options);
+  options.include_unconsented = TRUE;
+  assert_plan_matches_run (store, members, &options);
+
+  /* A suppression list, in JSON Lines. */
+  g_free (options.preset);
+  options.preset = g_strdup ("meta");
+  options.format = AUD_EXPORT_FORMAT_JSONL;
+  options.include_unconsented = FALSE;
+  options.suppress = g_test_build_filename (G_TEST_DIST, "data", "exp-suppress.txt", NULL);
+  assert_plan_matches_run (store, members, &options);
+
+  /* Changes: everyone is added the first time, no one the second. */
+  g_clear_pointer (&options.suppress, g_free);
+  options.segment_name = g_strdup ("planned");
+  options.changes = AUD_EXPORT_CHANGES_ADDED;
+  assert_plan_matches_run (store, members, &options);
+  g_clear_pointer (&plan, aud_export_summary_free);
+  plan = aud_exporter_plan (store, members, &options, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (plan->n_written, ==, 0);
+  g_assert_cmpuint (plan->n_previous, >, 0);
+  roaring_bitmap_remove (members, 1);
+  options.changes = AUD_EXPORT_CHANGES_REMOVED;
+  assert_plan_matches_run (store, members, &options);
+
+  /* The same errors as a run. */
+  g_free (options.preset);
+  options.preset = g_strdup ("nowhere");
+  g_clear_pointer (&plan, aud_export_summary_free);
+  plan = aud_exporter_plan (store, members, &options, NULL, &error);
+  g_assert_null (plan);
+  g_assert_error (error, AUD_EXPORTER_ERROR, AUD_EXPORTER_ERROR_UNKNOWN_PRESET);
+
+  roaring_bitmap_free (members);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1512,6 +1512,7 @@ main (int   argc,
   g_test_add_func ("/exporter/suppression", test_exporter_suppression);
   g_test_add_func ("/exporter/changes", test_exporter_changes);
   g_test_add_func ("/exporter/async", test_exporter_async);
+  g_test_add_func ("/exporter/plan", test_exporter_plan);
   g_test_add_func ("/exporter/cli", test_exporter_cli);
 
   return g_test_run ();
