@@ -179,6 +179,26 @@ collect_row_titles (GtkWidget *widget,
     }
 }
 
+/* The first AdwPreferencesRow titled @title below @widget, or NULL. */
+static GtkWidget *
+find_row (GtkWidget  *widget,
+          const char *title)
+{
+  for (GtkWidget *w = gtk_widget_get_first_child (widget); w != NULL;
+       w = gtk_widget_get_next_sibling (w))
+    {
+      GtkWidget *found;
+
+      if (ADW_IS_PREFERENCES_ROW (w) &&
+          g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (w)), title) == 0)
+        return w;
+      if ((found = find_row (w, title)) != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
 /* The titles of the rows of an AdwPreferencesGroup, in order (not those
  * inside expander rows). */
 static GPtrArray *
@@ -423,13 +443,21 @@ static void
 test_window_missing (void)
 {
   g_autofree char *path = workspace_path ("nowhere.audiences");
+  g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autofree char *heading = NULL;
+  g_auto(GStrv) recent = NULL;
+
+  /* Offered as recent until it turns out to be gone. */
+  aud_application_add_recent (app, file);
 
   g_test_expect_message ("aud-window", G_LOG_LEVEL_WARNING, "*nowhere.audiences*");
   heading = open_failing (path);
   g_test_assert_expected_messages ();
   g_assert_cmpstr (heading, ==, "Workspace Not Found");
   g_assert_false (g_file_test (path, G_FILE_TEST_EXISTS));
+
+  recent = g_settings_get_strv (aud_application_get_settings (app), "recent-workspaces");
+  g_assert_false (g_strv_contains ((const char * const *)recent, path));
 }
 
 static void
@@ -500,7 +528,7 @@ test_window_demo (void)
   g_assert_cmpstr (adw_window_title_get_title (child (window, "window_title")), ==,
                    "Demo Workspace");
   g_assert_cmpstr (gtk_label_get_label (child (window, "customers_value_label")), ==, "200");
-  g_assert_cmpstr (gtk_label_get_label (child (window, "events_value_label")), ==, "3000");
+  g_assert_cmpstr (gtk_label_get_label (child (window, "events_value_label")), ==, "3,000");
   /* Both files of the demo are listed as imports. */
   imports = row_titles (child (window, "imports_group"));
   g_assert_cmpuint (imports->len, ==, 2);
@@ -557,6 +585,64 @@ test_window_recent (void)
   last = g_settings_get_string (settings, "last-workspace");
   g_assert_cmpstr (recent[0], ==, path);
   g_assert_cmpstr (last, ==, path);
+}
+
+static void
+test_window_sidebar (void)
+{
+  g_autofree char *path = make_shop_workspace ();
+  GtkListBox *sidebar_list;
+  AudWindow *window;
+
+  window = open_window (path);
+  /* No pages to go to while loading. */
+  g_assert_false (gtk_widget_get_visible (child (window, "sidebar")));
+  wait_idle (window);
+
+  g_assert_cmpstr (visible_page (window), ==, "overview");
+  g_assert_true (gtk_widget_get_visible (child (window, "sidebar")));
+
+  sidebar_list = child (window, "sidebar_list");
+  g_assert_nonnull (gtk_list_box_get_selected_row (sidebar_list));
+  g_assert_cmpstr (gtk_widget_get_name (GTK_WIDGET (gtk_list_box_get_selected_row (sidebar_list))),
+                   ==, "overview");
+
+  close_window (window);
+
+  /* An empty workspace has nothing to browse. */
+  window = aud_window_new (app);
+  g_assert_false (gtk_widget_get_visible (child (window, "sidebar")));
+  close_window (window);
+}
+
+static void
+test_window_recent_rows (void)
+{
+  g_autofree char *path = make_shop_workspace ();
+  g_autoptr(GPtrArray) titles = NULL;
+  AdwPreferencesGroup *recent_group;
+  AudWindow *window;
+
+  window = open_window (path);
+  wait_idle (window);
+  close_window (window);
+
+  /* A new window offers it among the recent workspaces. */
+  window = aud_window_new (app);
+  g_assert_cmpstr (visible_page (window), ==, "none");
+  recent_group = child (window, "recent_group");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (recent_group)));
+  titles = row_titles (recent_group);
+  g_assert_cmpuint (titles->len, >=, 1);
+  g_assert_cmpstr (g_ptr_array_index (titles, 0), ==, "shop");
+
+  /* Activating it opens it. */
+  g_signal_emit_by_name (find_row (GTK_WIDGET (recent_group), "shop"), "activated");
+  g_assert_true (aud_window_get_busy (window));
+  wait_idle (window);
+  g_assert_cmpstr (visible_page (window), ==, "overview");
+  g_assert_cmpstr (adw_window_title_get_title (child (window, "window_title")), ==, "shop");
+  close_window (window);
 }
 
 static void
@@ -617,6 +703,8 @@ main (int   argc,
   g_test_add_func ("/gui-window/demo", test_window_demo);
   g_test_add_func ("/gui-window/demo-cancel", test_window_demo_cancel);
   g_test_add_func ("/gui-window/recent", test_window_recent);
+  g_test_add_func ("/gui-window/sidebar", test_window_sidebar);
+  g_test_add_func ("/gui-window/recent-rows", test_window_recent_rows);
   g_test_add_func ("/gui-window/size-remembered", test_window_size_remembered);
 
   ret = g_test_run ();

@@ -376,6 +376,47 @@ aud_application_get_settings (AudApplication *self)
   return self->settings;
 }
 
+/* Puts @file first in the recent workspaces and makes it the last one
+ * (@add), or drops it from both. */
+static void
+update_recent (AudApplication *self,
+               GFile          *file,
+               gboolean        add)
+{
+  g_autoptr(GStrvBuilder) builder = NULL;
+  g_auto(GStrv) recent = NULL;
+  g_auto(GStrv) updated = NULL;
+  g_autofree char *path = g_file_get_path (file);
+  g_autofree char *last = NULL;
+  guint n = 0;
+
+  if (self->settings == NULL || path == NULL)
+    return;
+
+  recent = g_settings_get_strv (self->settings, "recent-workspaces");
+  builder = g_strv_builder_new ();
+  if (add)
+    {
+      g_strv_builder_add (builder, path);
+      n++;
+    }
+  for (guint i = 0; recent[i] != NULL && n < MAX_RECENT; i++)
+    {
+      if (g_str_equal (recent[i], path))
+        continue;
+      g_strv_builder_add (builder, recent[i]);
+      n++;
+    }
+  updated = g_strv_builder_end (builder);
+  g_settings_set_strv (self->settings, "recent-workspaces", (const char * const *)updated);
+
+  last = g_settings_get_string (self->settings, "last-workspace");
+  if (add)
+    g_settings_set_string (self->settings, "last-workspace", path);
+  else if (g_str_equal (last, path))
+    g_settings_set_string (self->settings, "last-workspace", "");
+}
+
 /**
  * aud_application_add_recent:
  * @file: a workspace that was just opened
@@ -387,33 +428,26 @@ void
 aud_application_add_recent (AudApplication *self,
                             GFile          *file)
 {
-  g_autoptr(GStrvBuilder) builder = NULL;
-  g_auto(GStrv) recent = NULL;
-  g_auto(GStrv) updated = NULL;
-  g_autofree char *path = NULL;
-  guint n = 1;
-
   g_return_if_fail (AUD_IS_APPLICATION (self));
   g_return_if_fail (G_IS_FILE (file));
 
-  path = g_file_get_path (file);
-  if (self->settings == NULL || path == NULL)
-    return;
+  update_recent (self, file, TRUE);
+}
 
-  recent = g_settings_get_strv (self->settings, "recent-workspaces");
-  builder = g_strv_builder_new ();
-  g_strv_builder_add (builder, path);
-  for (guint i = 0; recent[i] != NULL && n < MAX_RECENT; i++)
-    {
-      if (g_str_equal (recent[i], path))
-        continue;
-      g_strv_builder_add (builder, recent[i]);
-      n++;
-    }
-  updated = g_strv_builder_end (builder);
+/**
+ * aud_application_remove_recent:
+ * @file: a workspace
+ *
+ * Drops @file from the recent workspaces (and as the last one).
+ */
+void
+aud_application_remove_recent (AudApplication *self,
+                               GFile          *file)
+{
+  g_return_if_fail (AUD_IS_APPLICATION (self));
+  g_return_if_fail (G_IS_FILE (file));
 
-  g_settings_set_strv (self->settings, "recent-workspaces", (const char * const *)updated);
-  g_settings_set_string (self->settings, "last-workspace", path);
+  update_recent (self, file, FALSE);
 }
 
 /**

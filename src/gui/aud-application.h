@@ -20,6 +20,8 @@ AudApplication *aud_application_new            (void);
 GSettings      *aud_application_get_settings   (AudApplication *self);
 void            aud_application_add_recent     (AudApplication *self,
                                                 GFile          *file);
+void            aud_application_remove_recent  (AudApplication *self,
+                                                GFile          *file);
 char           *aud_application_dup_demo_path  (void);
 
 G_END_DECLS

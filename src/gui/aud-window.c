@@ -29,6 +29,13 @@ struct _AudWindow
   AdwApplicationWindow  parent_instance;
 
   /* template widgets */
+  AdwLeaflet           *leaflet;
+  GtkWidget            *sidebar;
+  GtkWidget            *sidebar_separator;
+  GtkListBox           *sidebar_list;
+  GtkWidget            *content;
+  AdwHeaderBar         *content_header;
+  GtkWidget            *back_button;
   AdwWindowTitle       *window_title;
   GtkMenuButton        *primary_menu_button;
   AdwToastOverlay      *toast_overlay;
@@ -42,6 +49,8 @@ struct _AudWindow
   GtkButton            *import_button;
   GtkButton            *none_open_button;
   GtkButton            *none_new_button;
+  GtkButton            *none_demo_button;
+  AdwPreferencesGroup  *recent_group;
   GtkLabel             *customers_value_label;
   GtkLabel             *events_value_label;
   GtkLabel             *fields_value_label;
@@ -55,7 +64,8 @@ struct _AudWindow
   GCancellable         *cancellable;   /* of the running task; NULL when idle */
   AudProgress          *progress;      /* of the running task */
   AudWorkspaceSummary  *summary;       /* what the overview shows */
-  GPtrArray            *rows;          /* rows added to the overview groups */
+  const char           *workspace_page; /* static: the page a reload returns to */
+  GPtrArray            *rows;          /* rows added to the overview and recent groups */
   GSettings            *settings;      /* window state; NULL without schema */
 };
 
@@ -97,6 +107,10 @@ aud_window_update_actions (AudWindow *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel",
                                  busy && gtk_widget_get_visible (GTK_WIDGET (self->cancel_button)));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reload", !busy && self->file != NULL);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.open-demo", !busy);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.back",
+                                 adw_leaflet_get_folded (self->leaflet) &&
+                                 gtk_widget_get_visible (self->sidebar));
 
   gtk_spinner_set_spinning (self->loading_spinner, busy);
 }
@@ -121,8 +135,12 @@ static void
 set_file (AudWindow *self,
           GFile     *file)
 {
-  if (g_set_object (&self->file, file))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILE]);
+  if (self->file != NULL && file != NULL && g_file_equal (self->file, file))
+    return;
+
+  g_set_object (&self->file, file);
+  self->workspace_page = "overview";
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FILE]);
 }
 
 static void
@@ -322,6 +340,113 @@ set_value_label (GtkLabel *label,
   gtk_label_set_label (label, text);
 }
 
+/* The sidebar is there while a workspace with data is shown. Folded, the
+ * leaflet shows one side at a time and the content gets a back button;
+ * without a sidebar the content header carries all window buttons. */
+static void
+update_chrome (AudWindow *self)
+{
+  const char *page = gtk_stack_get_visible_child_name (self->stack);
+  gboolean has_sidebar = g_strcmp0 (page, "overview") == 0 ||
+                         g_strcmp0 (page, "customers") == 0 ||
+                         g_strcmp0 (page, "events") == 0;
+  gboolean folded = adw_leaflet_get_folded (self->leaflet);
+
+  gtk_widget_set_visible (self->sidebar, has_sidebar);
+  gtk_widget_set_visible (self->sidebar_separator, has_sidebar);
+  gtk_widget_set_visible (self->back_button, has_sidebar && folded);
+  adw_header_bar_set_show_start_title_buttons (self->content_header, !has_sidebar || folded);
+
+  if (!has_sidebar)
+    adw_leaflet_set_visible_child (self->leaflet, self->content);
+
+  aud_window_update_actions (self);
+}
+
+/* Shows the stack page @name and selects its sidebar row. */
+static void
+show_page (AudWindow  *self,
+           const char *name)
+{
+  static const char *workspace_pages[] = { "overview", "customers", "events" };
+
+  gtk_stack_set_visible_child_name (self->stack, name);
+
+  for (guint i = 0; i < G_N_ELEMENTS (workspace_pages); i++)
+    if (g_str_equal (name, workspace_pages[i]))
+      self->workspace_page = workspace_pages[i];
+
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (self->sidebar_list)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (GTK_IS_LIST_BOX_ROW (row) && g_strcmp0 (gtk_widget_get_name (row), name) == 0)
+      gtk_list_box_select_row (self->sidebar_list, GTK_LIST_BOX_ROW (row));
+
+  update_chrome (self);
+}
+
+static void
+on_sidebar_row_activated_cb (AudWindow     *self,
+                             GtkListBoxRow *row)
+{
+  g_assert (AUD_IS_WINDOW (self));
+
+  show_page (self, gtk_widget_get_name (GTK_WIDGET (row)));
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+static void
+on_leaflet_folded_cb (AudWindow *self)
+{
+  g_assert (AUD_IS_WINDOW (self));
+
+  update_chrome (self);
+}
+
+static void
+on_recent_row_activated_cb (AdwActionRow *row,
+                            AudWindow    *self)
+{
+  const char *path = g_object_get_data (G_OBJECT (row), "path");
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+
+  g_assert (AUD_IS_WINDOW (self));
+
+  aud_window_open (self, file);
+}
+
+/* The recent workspaces of the settings, as rows that open them. */
+static void
+fill_recent (AudWindow *self)
+{
+  g_autofree char *demo_path = aud_application_dup_demo_path ();
+  g_auto(GStrv) recent = NULL;
+  guint n = 0;
+
+  if (self->settings != NULL)
+    recent = g_settings_get_strv (self->settings, "recent-workspaces");
+
+  for (guint i = 0; recent != NULL && recent[i] != NULL; i++)
+    {
+      g_autofree char *title = g_str_equal (recent[i], demo_path) ?
+                               g_strdup (_("Demo Workspace")) :
+                               aud_workspace_title_from_path (recent[i]);
+      g_autofree char *dir = g_path_get_dirname (recent[i]);
+      g_autofree char *display_dir = g_filename_display_name (dir);
+      GtkWidget *row = new_action_row (title, display_dir);
+      GtkWidget *arrow = gtk_image_new_from_icon_name ("go-next-symbolic");
+
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), arrow);
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      gtk_widget_set_tooltip_text (row, recent[i]);
+      g_object_set_data_full (G_OBJECT (row), "path", g_strdup (recent[i]), g_free);
+      g_signal_connect (row, "activated", G_CALLBACK (on_recent_row_activated_cb), self);
+      add_row (self, self->recent_group, row);
+      n++;
+    }
+
+  gtk_widget_set_visible (GTK_WIDGET (self->recent_group), n > 0);
+}
+
 static void
 show_summary (AudWindow *self)
 {
@@ -345,9 +470,15 @@ show_summary (AudWindow *self)
   fill_fields (self, self->properties_group, summary->properties);
   fill_imports (self, summary->imports);
 
-  gtk_stack_set_visible_child_name (self->stack,
-                                    aud_workspace_summary_is_empty (summary) ?
-                                    "empty" : "overview");
+  if (aud_workspace_summary_is_empty (summary))
+    {
+      show_page (self, "empty");
+    }
+  else
+    {
+      /* A reload stays on the page it was on. */
+      show_page (self, self->workspace_page);
+    }
 }
 
 static void
@@ -356,7 +487,9 @@ show_none (AudWindow *self)
   adw_window_title_set_title (self->window_title, _("Audiences"));
   adw_window_title_set_subtitle (self->window_title, NULL);
   gtk_window_set_title (GTK_WINDOW (self), _("Audiences"));
-  gtk_stack_set_visible_child_name (self->stack, "none");
+  clear_rows (self);
+  fill_recent (self);
+  show_page (self, "none");
 }
 
 /* Shows a failure to open @path: a heading naming the kind of failure, and
@@ -508,6 +641,12 @@ open_cb (GObject      *object,
     }
   else
     {
+      GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+      /* A workspace that is gone is no longer offered. */
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND) && AUD_IS_APPLICATION (app))
+        aud_application_remove_recent (AUD_APPLICATION (app), self->file);
+
       aud_workspace_summary_free (g_steal_pointer (&self->summary));
       set_file (self, NULL);
       show_none (self);
@@ -555,6 +694,10 @@ start_open (AudWindow *self,
   gtk_widget_set_visible (GTK_WIDGET (self->loading_progress), mode == OPEN_DEMO);
   gtk_widget_set_visible (GTK_WIDGET (self->loading_spinner), mode != OPEN_DEMO);
   gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), mode == OPEN_DEMO);
+  /* Only a demo that does not exist yet has progress worth showing. */
+  if (mode == OPEN_DEMO && g_file_test (path, G_FILE_TEST_EXISTS))
+    mode = OPEN_EXISTING;
+
   adw_status_page_set_title (self->loading_page,
                              mode == OPEN_DEMO ? _("Preparing the Demo Workspace…") :
                              mode == OPEN_EXISTING ? _("Opening Workspace…") :
@@ -565,8 +708,7 @@ start_open (AudWindow *self,
                                      "this computer") : NULL);
   adw_status_page_set_icon_name (self->loading_page,
                                  mode == OPEN_DEMO ? "io.github.audiences.Audiences-symbolic" : NULL);
-  gtk_stack_set_visible_child_name (self->stack, "loading");
-  aud_window_update_actions (self);
+  show_page (self, "loading");
 
   data = g_new0 (OpenData, 1);
   data->path = g_steal_pointer (&path);
@@ -611,6 +753,24 @@ aud_window_reload_action (GtkWidget  *widget,
 
   if (self->file != NULL)
     start_open (self, self->file, OPEN_EXISTING);
+}
+
+static void
+aud_window_back_action (GtkWidget  *widget,
+                        const char *action_name,
+                        GVariant   *parameter)
+{
+  AudWindow *self = AUD_WINDOW (widget);
+
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+static void
+aud_window_open_demo_action (GtkWidget  *widget,
+                             const char *action_name,
+                             GVariant   *parameter)
+{
+  aud_window_open_demo (AUD_WINDOW (widget));
 }
 
 static void
@@ -694,6 +854,13 @@ aud_window_class_init (AudWindowClass *klass)
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE "/ui/aud-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, AudWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, AudWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, AudWindow, sidebar_separator);
+  gtk_widget_class_bind_template_child (widget_class, AudWindow, sidebar_list);
+  gtk_widget_class_bind_template_child (widget_class, AudWindow, content);
+  gtk_widget_class_bind_template_child (widget_class, AudWindow, content_header);
+  gtk_widget_class_bind_template_child (widget_class, AudWindow, back_button);
   gtk_widget_class_bind_template_child (widget_class, AudWindow, window_title);
   gtk_widget_class_bind_template_child (widget_class, AudWindow, primary_menu_button);
   gtk_widget_class_bind_template_child (widget_class, AudWindow, toast_overlay);
@@ -707,6 +874,10 @@ aud_window_class_init (AudWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AudWindow, import_button);
   gtk_widget_class_bind_template_child (widget_class, AudWindow, none_open_button);
   gtk_widget_class_bind_template_child (widget_class, AudWindow, none_new_button);
+  gtk_widget_class_bind_template_child (widget_class, AudWindow, none_demo_button);
+  gtk_widget_class_bind_template_child (widget_class, AudWindow, recent_group);
+  gtk_widget_class_bind_template_callback (widget_class, on_sidebar_row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, on_leaflet_folded_cb);
   gtk_widget_class_bind_template_child (widget_class, AudWindow, customers_value_label);
   gtk_widget_class_bind_template_child (widget_class, AudWindow, events_value_label);
   gtk_widget_class_bind_template_child (widget_class, AudWindow, fields_value_label);
@@ -718,13 +889,16 @@ aud_window_class_init (AudWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.import", NULL, aud_window_import_action);
   gtk_widget_class_install_action (widget_class, "win.cancel", NULL, aud_window_cancel_action);
   gtk_widget_class_install_action (widget_class, "win.reload", NULL, aud_window_reload_action);
+  gtk_widget_class_install_action (widget_class, "win.open-demo", NULL, aud_window_open_demo_action);
+  gtk_widget_class_install_action (widget_class, "win.back", NULL, aud_window_back_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Left, GDK_ALT_MASK, "win.back", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "win.cancel", NULL);
 }
 
 static void
 aud_window_init (AudWindow *self)
 {
-  GtkButton *labelled_buttons[4];
+  GtkButton *labelled_buttons[5];
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -735,11 +909,13 @@ aud_window_init (AudWindow *self)
   labelled_buttons[1] = self->import_button;
   labelled_buttons[2] = self->none_open_button;
   labelled_buttons[3] = self->none_new_button;
+  labelled_buttons[4] = self->none_demo_button;
   for (guint i = 0; i < G_N_ELEMENTS (labelled_buttons); i++)
     gtk_accessible_reset_relation (GTK_ACCESSIBLE (labelled_buttons[i]),
                                    GTK_ACCESSIBLE_RELATION_LABELLED_BY);
 
   self->rows = g_ptr_array_new ();
+  self->workspace_page = "overview";
   self->progress = aud_progress_new ();
   g_object_bind_property (self->progress, "fraction",
                           self->loading_progress, "fraction",
@@ -771,7 +947,11 @@ aud_window_new (AudApplication *application)
 
   settings = aud_application_get_settings (application);
   if (settings != NULL)
-    bind_window_state (self, settings);
+    {
+      bind_window_state (self, settings);
+      /* Now with the recent workspaces. */
+      show_none (self);
+    }
 
   return self;
 }

@@ -29,9 +29,14 @@ aud_import_record_free (AudImportRecord *record)
   g_free (record);
 }
 
-/* The file name without its ".audiences" extension, for display. */
-static char *
-title_from_path (const char *path)
+/**
+ * aud_workspace_title_from_path:
+ *
+ * Returns: (transfer full): the file name of @path without its ".audiences"
+ *   extension, for display
+ */
+char *
+aud_workspace_title_from_path (const char *path)
 {
   g_autofree char *basename = g_filename_display_basename (path);
 
@@ -191,7 +196,7 @@ aud_workspace_summary_load (const char         *path,
   if (name != NULL && *name != '\0')
     summary->title = g_steal_pointer (&name);
   else
-    summary->title = title_from_path (path);
+    summary->title = aud_workspace_title_from_path (path);
 
   summary->n_customers = aud_store_count_customers (store);
   summary->n_events = aud_store_count_events (store);

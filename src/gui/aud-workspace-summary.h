@@ -52,6 +52,8 @@ typedef struct
 void                 aud_workspace_summary_free        (AudWorkspaceSummary  *summary);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AudWorkspaceSummary, aud_workspace_summary_free)
 
+char                *aud_workspace_title_from_path     (const char           *path);
+
 gboolean             aud_workspace_summary_is_empty    (const AudWorkspaceSummary *summary);
 
 AudWorkspaceSummary *aud_workspace_summary_load        (const char           *path,
