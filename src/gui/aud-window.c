@@ -476,8 +476,10 @@ show_summary (AudWindow *self)
     }
   else
     {
-      /* A reload stays on the page it was on. */
+      /* A reload stays on the page it was on; folded, the page is shown
+       * rather than the list of pages. */
       show_page (self, self->workspace_page);
+      adw_leaflet_set_visible_child (self->leaflet, self->content);
     }
 }
 
