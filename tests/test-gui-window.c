@@ -616,6 +616,36 @@ test_window_sidebar (void)
 }
 
 static void
+test_window_folded (void)
+{
+  g_autofree char *path = make_shop_workspace ();
+  AdwLeaflet *leaflet;
+  AudWindow *window;
+  gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  /* New windows take their size from the settings. */
+  g_settings_set_int (aud_application_get_settings (app), "window-width", 360);
+  g_settings_set_int (aud_application_get_settings (app), "window-height", 600);
+  window = open_window (path);
+  wait_idle (window);
+
+  leaflet = child (window, "leaflet");
+  while (!adw_leaflet_get_folded (leaflet))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+
+  /* The page, with a way back to the list of pages. */
+  g_assert_true (adw_leaflet_get_visible_child (leaflet) == child (window, "content"));
+  g_assert_true (gtk_widget_get_visible (child (window, "back_button")));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.back", NULL));
+  g_assert_true (adw_leaflet_get_visible_child (leaflet) == child (window, "sidebar"));
+
+  close_window (window);
+}
+
+static void
 test_window_recent_rows (void)
 {
   g_autofree char *path = make_shop_workspace ();
@@ -705,6 +735,7 @@ main (int   argc,
   g_test_add_func ("/gui-window/recent", test_window_recent);
   g_test_add_func ("/gui-window/sidebar", test_window_sidebar);
   g_test_add_func ("/gui-window/recent-rows", test_window_recent_rows);
+  g_test_add_func ("/gui-window/folded", test_window_folded);
   g_test_add_func ("/gui-window/size-remembered", test_window_size_remembered);
 
   ret = g_test_run ();
