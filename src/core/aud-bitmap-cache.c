@@ -18,8 +18,9 @@
 typedef struct
 {
   char             *key;
-  roaring_bitmap_t *bitmap;  /* one of bitmap and blob */
-  GBytes           *blob;
+  roaring_bitmap_t *bitmap;  /* either a bitmap or an object */
+  gpointer          object;
+  GDestroyNotify    unref;
   gsize             bytes;
   GList             link;   /* in lru; data points to the entry */
 } Entry;
@@ -41,7 +42,8 @@ entry_free (gpointer data)
   g_free (entry->key);
   if (entry->bitmap != NULL)
     roaring_bitmap_free (entry->bitmap);
-  g_clear_pointer (&entry->blob, g_bytes_unref);
+  if (entry->object != NULL)
+    entry->unref (entry->object);
   g_free (entry);
 }
 
@@ -103,12 +105,14 @@ touch (AudBitmapCache *self,
   return entry;
 }
 
-/* Stores @bitmap (owned) or @blob (owned) under @key; the mutex is held. */
+/* Stores @bitmap (owned) or @object (a reference owned, dropped with
+ * @unref) under @key; the mutex is held. */
 static void
 store (AudBitmapCache   *self,
        const char       *key,
        roaring_bitmap_t *bitmap,
-       GBytes           *blob,
+       gpointer          object,
+       GDestroyNotify    unref,
        gsize             size)
 {
   Entry *entry;
@@ -123,14 +127,16 @@ store (AudBitmapCache   *self,
     {
       if (bitmap != NULL)
         roaring_bitmap_free (bitmap);
-      g_clear_pointer (&blob, g_bytes_unref);
+      if (object != NULL)
+        unref (object);
       return;
     }
 
   entry = g_new0 (Entry, 1);
   entry->key = g_strdup (key);
   entry->bitmap = bitmap;
-  entry->blob = blob;
+  entry->object = object;
+  entry->unref = unref;
   entry->bytes = bytes;
   entry->link.data = entry;
 
@@ -172,26 +178,55 @@ aud_bitmap_cache_insert (AudBitmapCache         *self,
   g_return_if_fail (bitmap != NULL);
 
   locker = g_mutex_locker_new (&self->mutex);
-  store (self, key, roaring_bitmap_copy (bitmap), NULL, roaring_bitmap_size_in_bytes (bitmap));
+  store (self, key, roaring_bitmap_copy (bitmap), NULL, NULL,
+         roaring_bitmap_size_in_bytes (bitmap));
 }
 
-GBytes *
-aud_bitmap_cache_lookup_bytes (AudBitmapCache *self,
-                               const char     *key)
+gpointer
+aud_bitmap_cache_lookup_object (AudBitmapCache *self,
+                                const char     *key,
+                                AudCacheRefFunc  ref)
 {
   g_autoptr(GMutexLocker) locker = NULL;
   Entry *entry;
 
   g_return_val_if_fail (self != NULL, NULL);
   g_return_val_if_fail (key != NULL, NULL);
+  g_return_val_if_fail (ref != NULL, NULL);
 
   locker = g_mutex_locker_new (&self->mutex);
 
   entry = touch (self, key);
-  if (entry == NULL || entry->blob == NULL)
+  if (entry == NULL || entry->object == NULL)
     return NULL;
 
-  return g_bytes_ref (entry->blob);
+  return ref (entry->object);
+}
+
+void
+aud_bitmap_cache_insert_object (AudBitmapCache *self,
+                                const char     *key,
+                                gpointer        object,
+                                gsize           size,
+                                AudCacheRefFunc  ref,
+                                GDestroyNotify  unref)
+{
+  g_autoptr(GMutexLocker) locker = NULL;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (key != NULL);
+  g_return_if_fail (object != NULL);
+  g_return_if_fail (ref != NULL && unref != NULL);
+
+  locker = g_mutex_locker_new (&self->mutex);
+  store (self, key, NULL, ref (object), unref, size);
+}
+
+GBytes *
+aud_bitmap_cache_lookup_bytes (AudBitmapCache *self,
+                               const char     *key)
+{
+  return aud_bitmap_cache_lookup_object (self, key, (AudCacheRefFunc)g_bytes_ref);
 }
 
 void
@@ -199,14 +234,10 @@ aud_bitmap_cache_insert_bytes (AudBitmapCache *self,
                                const char     *key,
                                GBytes         *bytes)
 {
-  g_autoptr(GMutexLocker) locker = NULL;
-
-  g_return_if_fail (self != NULL);
-  g_return_if_fail (key != NULL);
   g_return_if_fail (bytes != NULL);
 
-  locker = g_mutex_locker_new (&self->mutex);
-  store (self, key, NULL, g_bytes_ref (bytes), g_bytes_get_size (bytes));
+  aud_bitmap_cache_insert_object (self, key, bytes, g_bytes_get_size (bytes),
+                                  (AudCacheRefFunc)g_bytes_ref, (GDestroyNotify)g_bytes_unref);
 }
 
 void

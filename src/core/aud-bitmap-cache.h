@@ -12,16 +12,19 @@
 G_BEGIN_DECLS
 
 /*
- * A bounded map from string keys to immutable CRoaring bitmaps or byte
- * blobs, evicting the least recently used entries once their total size
+ * A bounded map from string keys to immutable CRoaring bitmaps or other
+ * objects (blobs), evicting the least recently used entries once their total size
  * exceeds the limit.
  *
  * Threading: every function may be called from any thread; the cache locks
  * itself. Bitmaps go in and come out as copies, so no caller ever shares a
- * bitmap with another thread; blobs are immutable GBytes, shared by
+ * bitmap with another thread; other objects are immutable and shared by
  * reference.
  */
 typedef struct _AudBitmapCache AudBitmapCache;
+
+/* Takes a reference to a cached object; returns it. */
+typedef gpointer (*AudCacheRefFunc) (gpointer object);
 
 AudBitmapCache   *aud_bitmap_cache_new       (gsize                    limit);
 void              aud_bitmap_cache_free      (AudBitmapCache          *self);
@@ -36,7 +39,20 @@ roaring_bitmap_t *aud_bitmap_cache_lookup    (AudBitmapCache          *self,
 void              aud_bitmap_cache_insert    (AudBitmapCache          *self,
                                               const char              *key,
                                               const roaring_bitmap_t  *bitmap);
-/* The same for blobs. lookup_bytes: (transfer full) (nullable) */
+/* The same for immutable, reference-counted objects: the cache takes a
+ * reference with @ref and drops it with @unref; @size is what the object
+ * counts against the limit. lookup_object: (transfer full) (nullable): a
+ * new reference taken with @ref. */
+gpointer          aud_bitmap_cache_lookup_object (AudBitmapCache      *self,
+                                                  const char          *key,
+                                                  AudCacheRefFunc       ref);
+void              aud_bitmap_cache_insert_object (AudBitmapCache      *self,
+                                                  const char          *key,
+                                                  gpointer             object,
+                                                  gsize                size,
+                                                  AudCacheRefFunc       ref,
+                                                  GDestroyNotify       unref);
+/* Blobs, as objects. lookup_bytes: (transfer full) (nullable) */
 GBytes           *aud_bitmap_cache_lookup_bytes (AudBitmapCache       *self,
                                                  const char           *key);
 void              aud_bitmap_cache_insert_bytes (AudBitmapCache       *self,

@@ -435,13 +435,21 @@ param_clear (gpointer data)
 }
 
 static char *
-placeholder (Compiler *c)
+placeholder_at (Compiler *c,
+                guint     index)
 {
   GString *s = g_string_new (NULL);
 
-  c->d->placeholder (s, c->params->len);
+  c->d->placeholder (s, index);
 
   return g_string_free (s, FALSE);
+}
+
+/* The placeholder of the last parameter added. */
+static char *
+placeholder (Compiler *c)
+{
+  return placeholder_at (c, c->params->len);
 }
 
 /* Adds a bound parameter; returns its placeholder. */
@@ -1405,13 +1413,20 @@ property_expr (Compiler        *c,
   return FALSE;
 }
 
+/* The column is read under the name `value`, so that the same condition
+ * also runs over the distinct values of the column (dict_sql: the engine
+ * binds them as a list and gets back the positions of those that match). */
 static gboolean
 compile_field_leaf (Compiler              *c,
                     const AudSegmentNode  *node,
+                    AudCompiledLeaf       *leaf,
                     GString               *sql,
                     GError               **error)
 {
   const AudCondition *cond = node->condition;
+  g_autoptr(GString) test = g_string_new (NULL);
+  g_autoptr(GString) dict = g_string_new ("SELECT key FROM ");
+  g_autofree char *list = NULL;
 
   if (cond == NULL || cond->field == NULL)
     {
@@ -1420,12 +1435,20 @@ compile_field_leaf (Compiler              *c,
       return FALSE;
     }
 
-  g_string_append (sql, "SELECT id FROM customers WHERE (");
-  if (!compile_condition (c, cond, cond->field->column, cond->field->type,
+  if (!compile_condition (c, cond, "value", cond->field->type,
                           cond->field->type == AUD_FIELD_DECIMAL ? cond->field->scale : 0,
-                          sql, error))
+                          test, error))
     return FALSE;
-  g_string_append (sql, ")");
+
+  g_string_append_printf (sql, "SELECT id FROM (SELECT id, %s AS value FROM customers) "
+                          "WHERE (%s)", cond->field->column, test->str);
+
+  list = placeholder_at (c, c->params->len + 1);
+  c->d->value_list (dict, list);
+  g_string_append_printf (dict, " WHERE (%s)", test->str);
+  leaf->dict_sql = g_string_free (g_steal_pointer (&dict), FALSE);
+  leaf->dict_column = g_strdup (cond->field->column);
+
   return TRUE;
 }
 
@@ -1701,11 +1724,12 @@ compile_event_leaf (Compiler              *c,
         return FALSE;
 
       {
-        g_autofree char *columns = g_strdup_printf ("DISTINCT customer, %s", expr);
+        g_autofree char *columns = g_strdup_printf ("customer, %s", expr);
         g_autoptr(GString) tail = g_string_new (" AND ");
 
         append_not_blank (tail, expr, type);
         leaf->shape = AUD_LEAF_COUNT;
+        leaf->distinct = TRUE;
         leaf->reads_rows |= node->distinct_field != NULL;
         return event_queries (c, leaf, sql, columns, where->str, tail->str);
       }
@@ -1864,7 +1888,7 @@ aud_compile_leaf (const AudCompileContext *ctx,
   switch (node->kind)
     {
     case AUD_NODE_FIELD:
-      ok = compile_field_leaf (&c, node, sql, error);
+      ok = compile_field_leaf (&c, node, leaf, sql, error);
       break;
 
     case AUD_NODE_EVENT:
@@ -1895,7 +1919,11 @@ aud_compile_leaf (const AudCompileContext *ctx,
 
   /* One customer's rows come from the index on customers. */
   if (restrict_customer)
-    g_clear_pointer (&leaf->scan_sql, g_free);
+    {
+      g_clear_pointer (&leaf->scan_sql, g_free);
+      g_clear_pointer (&leaf->dict_sql, g_free);
+      g_clear_pointer (&leaf->dict_column, g_free);
+    }
 
   if (restrict_customer && leaf->shape != AUD_LEAF_NONE)
     {
@@ -1919,6 +1947,8 @@ aud_compiled_leaf_free (AudCompiledLeaf *leaf)
 
   g_free (leaf->sql);
   g_free (leaf->scan_sql);
+  g_free (leaf->dict_sql);
+  g_free (leaf->dict_column);
   g_free (leaf->estimate_filter);
   g_free (leaf->query_key);
   g_clear_pointer (&leaf->params, g_array_unref);

@@ -72,9 +72,9 @@ typedef struct
  * AudLeafShape:
  * @AUD_LEAF_IDS: each row is `(customer)`: a member (duplicates allowed)
  * @AUD_LEAF_COUNT: each row is `(customer)`, one per counted event, or
- *   `(customer, value)`, one per distinct value; members are the customers
- *   whose count satisfies count_op — including those with no row when 0
- *   does
+ *   with `distinct`, `(customer, value)`, whose distinct values are
+ *   counted; members are the customers whose count satisfies count_op —
+ *   including those with no row when 0 does
  * @AUD_LEAF_AGGREGATE: each row is `(customer, value)` with a non-blank
  *   integer value at scale agg_scale; members: the aggregate satisfies
  *   agg_op/agg_values
@@ -131,7 +131,15 @@ typedef struct
    * or -1 */
   int            restrict_param;
 
+  /* Field leaves: dict_sql selects the positions (`key`) of the values
+   * that satisfy the condition from a list of distinct values of
+   * dict_column, bound as parameter params->len + 1 (AudDialect.value_list).
+   * NULL otherwise. */
+  char          *dict_sql;
+  char          *dict_column;
+
   /* AUD_LEAF_COUNT */
+  gboolean       distinct;       /* count distinct values of column 1 */
   AudOp          count_op;       /* ge, gt, le, lt, eq, between */
   gint64         count_value[2];
 

@@ -105,6 +105,13 @@ sqlite_unindexed (GString    *sql,
   g_string_append_printf (sql, "%s NOT INDEXED", table);
 }
 
+static void
+sqlite_value_list (GString    *sql,
+                   const char *param)
+{
+  g_string_append_printf (sql, "json_each(%s)", param);
+}
+
 static const AudDialect sqlite_dialect = {
   .name = "sqlite",
   .placeholder = sqlite_placeholder,
@@ -119,6 +126,7 @@ static const AudDialect sqlite_dialect = {
   .month_day = sqlite_month_day,
   .bucket = sqlite_bucket,
   .unindexed = sqlite_unindexed,
+  .value_list = sqlite_value_list,
 };
 
 const AudDialect *

@@ -29,6 +29,9 @@ G_BEGIN_DECLS
  *   (SEGMENT-FORMAT.md, Holdout)
  * @unindexed: appends @table as a FROM item read by a full scan, not
  *   through an index
+ * @value_list: appends a FROM item with columns `key` (0, 1, ...) and
+ *   `value`, the elements of the JSON array bound to @param (strings as
+ *   text, integers as integers, null as NULL)
  *
  * Everything database-specific in the SQL the segment compiler generates.
  * Arguments are SQL expressions (column names, placeholders) that the
@@ -77,6 +80,8 @@ struct _AudDialect
                          const char *id);
   void (*unindexed)     (GString    *sql,
                          const char *table);
+  void (*value_list)    (GString    *sql,
+                         const char *param);
 };
 
 /* The dialect of the workspace store (uses the functions registered by

@@ -19,6 +19,12 @@ G_BEGIN_DECLS
  * the engine is used by other threads. */
 void    _aud_engine_set_scan_minimum (AudEngine *self,
                                       gint64     rows);
+/* Criteria on a customer field whose column has at most @n distinct values
+ * (default 16,384; and at most one per eight customers) are evaluated over
+ * those values; 0 never does. Call it
+ * before the engine is used by other threads. */
+void    _aud_engine_set_dict_max_values (AudEngine *self,
+                                         guint      n);
 /* How many SQL queries over events ran (cache misses of the per-customer
  * figures), and how many of them as full scans. */
 guint   _aud_engine_get_event_queries (AudEngine *self,

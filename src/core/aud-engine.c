@@ -41,6 +41,7 @@ struct _AudEngine
   guint            event_queries; /* atomic */
   guint            event_scans; /* atomic */
   gint64           scan_minimum; /* set before use (tests), read-only after */
+  guint            dict_max_values; /* likewise */
 };
 
 G_DEFINE_FINAL_TYPE (AudEngine, aud_engine, G_TYPE_OBJECT)
@@ -333,6 +334,207 @@ row_distance (const AudCompiledLeaf *leaf,
   return haversine_km (leaf->lat, leaf->lon, lat, lon);
 }
 
+/* --- distinct values ------------------------------------------------------- */
+
+/* Numbers the distinct values of a column as they come: the same value
+ * (same SQL type and content) always gets the same number. */
+typedef struct
+{
+  GHashTable *integers;  /* gint64 * -> number + 1 */
+  GHashTable *texts;     /* char * -> number + 1 */
+  GString    *json;      /* NULL, or the values so far as a JSON array body */
+  guint       n;
+} Interner;
+
+static void
+interner_init (Interner *in,
+               gboolean  with_json)
+{
+  in->integers = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  in->texts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  in->json = with_json ? g_string_new (NULL) : NULL;
+  in->n = 0;
+}
+
+static void
+interner_clear (Interner *in)
+{
+  g_clear_pointer (&in->integers, g_hash_table_unref);
+  g_clear_pointer (&in->texts, g_hash_table_unref);
+  if (in->json != NULL)
+    g_string_free (g_steal_pointer (&in->json), TRUE);
+}
+
+/* Appends @text as a JSON string. */
+static void
+append_json_string (GString    *out,
+                    const char *text)
+{
+  g_string_append_c (out, '"');
+  for (const char *p = text; *p != '\0'; p++)
+    {
+      guchar c = *p;
+
+      if (c == '"' || c == '\\')
+        g_string_append_printf (out, "\\%c", c);
+      else if (c < 0x20)
+        g_string_append_printf (out, "\\u%04x", c);
+      else
+        g_string_append_c (out, c);
+    }
+  g_string_append_c (out, '"');
+}
+
+/* The number of the value in column @col; FALSE for values it does not
+ * number (NULL, floating point, blobs). */
+static gboolean
+interner_add (Interner     *in,
+              sqlite3_stmt *stmt,
+              int           col,
+              guint32      *number)
+{
+  gpointer found;
+
+  switch (sqlite3_column_type (stmt, col))
+    {
+    case SQLITE_INTEGER:
+      {
+        gint64 value = sqlite3_column_int64 (stmt, col);
+
+        if ((found = g_hash_table_lookup (in->integers, &value)) != NULL)
+          {
+            *number = GPOINTER_TO_UINT (found) - 1;
+            return TRUE;
+          }
+
+        g_hash_table_insert (in->integers, g_memdup2 (&value, sizeof value),
+                             GUINT_TO_POINTER (in->n + 1));
+        if (in->json != NULL)
+          g_string_append_printf (in->json, "%s%" G_GINT64_FORMAT, in->n > 0 ? "," : "", value);
+      }
+      break;
+
+    case SQLITE_TEXT:
+      {
+        const char *text = (const char *)sqlite3_column_text (stmt, col);
+
+        if ((found = g_hash_table_lookup (in->texts, text)) != NULL)
+          {
+            *number = GPOINTER_TO_UINT (found) - 1;
+            return TRUE;
+          }
+
+        g_hash_table_insert (in->texts, g_strdup (text), GUINT_TO_POINTER (in->n + 1));
+        if (in->json != NULL)
+          {
+            if (in->n > 0)
+              g_string_append_c (in->json, ',');
+            append_json_string (in->json, text);
+          }
+      }
+      break;
+
+    case SQLITE_FLOAT:
+      {
+        /* Not stored by the importer; numbered by their exact bits. */
+        double value = sqlite3_column_double (stmt, col);
+        char key[32];
+        char text[G_ASCII_DTOSTR_BUF_SIZE];
+
+        g_snprintf (key, sizeof key, "\x01%a", value);
+        if ((found = g_hash_table_lookup (in->texts, key)) != NULL)
+          {
+            *number = GPOINTER_TO_UINT (found) - 1;
+            return TRUE;
+          }
+
+        if (!isfinite (value))
+          return FALSE;
+
+        g_hash_table_insert (in->texts, g_strdup (key), GUINT_TO_POINTER (in->n + 1));
+        if (in->json != NULL)
+          g_string_append_printf (in->json, "%s%s", in->n > 0 ? "," : "",
+                                  g_ascii_dtostr (text, sizeof text, value));
+      }
+      break;
+
+    default:
+      return FALSE;
+    }
+
+  *number = in->n++;
+  return TRUE;
+}
+
+/* A set of 64-bit keys other than 0 (open addressing). */
+typedef struct
+{
+  guint64 *slots;
+  gsize    mask;
+  gsize    n;
+} PairSet;
+
+static void
+pair_set_init (PairSet *set)
+{
+  set->mask = 1023;
+  set->slots = g_new0 (guint64, set->mask + 1);
+  set->n = 0;
+}
+
+static inline gsize
+pair_hash (guint64 key)
+{
+  key ^= key >> 33;
+  key *= G_GUINT64_CONSTANT (0xff51afd7ed558ccd);
+  key ^= key >> 33;
+  key *= G_GUINT64_CONSTANT (0xc4ceb9fe1a85ec53);
+  key ^= key >> 33;
+  return (gsize)key;
+}
+
+/* Adds @key; TRUE if it was not there yet. */
+static gboolean
+pair_set_add (PairSet *set,
+              guint64  key)
+{
+  gsize i;
+
+  if ((set->n + 1) * 2 > set->mask)
+    {
+      guint64 *old = set->slots;
+      gsize old_size = set->mask + 1;
+
+      set->mask = set->mask * 2 + 1;
+      set->slots = g_new0 (guint64, set->mask + 1);
+      for (gsize k = 0; k < old_size; k++)
+        {
+          if (old[k] == 0)
+            continue;
+          for (i = pair_hash (old[k]) & set->mask; set->slots[i] != 0; i = (i + 1) & set->mask)
+            ;
+          set->slots[i] = old[k];
+        }
+      g_free (old);
+    }
+
+  for (i = pair_hash (key) & set->mask; set->slots[i] != 0; i = (i + 1) & set->mask)
+    {
+      if (set->slots[i] == key)
+        return FALSE;
+    }
+
+  set->slots[i] = key;
+  set->n++;
+  return TRUE;
+}
+
+static void
+pair_set_clear (PairSet *set)
+{
+  g_clear_pointer (&set->slots, g_free);
+}
+
 /* --- running one leaf over every customer --------------------------------- */
 
 /* Per-customer figures of an event query, packed in GBytes sorted by id and
@@ -454,6 +656,8 @@ collect_stats (Eval            *ev,
   g_autofree gint64 *high = NULL;
   const char *sql;
   GByteArray *out;
+  Interner values = { 0 };
+  PairSet pairs = { 0 };
   guint64 row = 0;
   guint32 id;
   int rc;
@@ -476,15 +680,27 @@ collect_stats (Eval            *ev,
       low = g_new0 (gint64, size);
       high = g_new0 (gint64, size);
     }
+  if (leaf->distinct)
+    {
+      interner_init (&values, FALSE);
+      pair_set_init (&pairs);
+    }
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
       gint64 value;
+      guint32 number;
 
       if (++row % CANCEL_CHECK_ROWS == 0 && check_cancelled (ev, row, error))
-        return NULL;
+        goto failed;
 
       if (!row_customer (ev, stmt, &id))
+        continue;
+
+      /* Distinct values: count each (customer, value) once. */
+      if (leaf->distinct &&
+          (!interner_add (&values, stmt, 1, &number) ||
+           !pair_set_add (&pairs, ((guint64)id << 32) | number)))
         continue;
 
       if (leaf->shape != AUD_LEAF_COUNT)
@@ -506,7 +722,13 @@ collect_stats (Eval            *ev,
         n[id]++;
     }
   if (step_error (ev, rc, error))
-    return NULL;
+    goto failed;
+
+  if (leaf->distinct)
+    {
+      interner_clear (&values);
+      pair_set_clear (&pairs);
+    }
 
   out = g_byte_array_new ();
   for (id = 1; id < size; id++)
@@ -535,6 +757,14 @@ collect_stats (Eval            *ev,
     }
 
   return g_byte_array_free_to_bytes (out);
+
+failed:
+  if (leaf->distinct)
+    {
+      interner_clear (&values);
+      pair_set_clear (&pairs);
+    }
+  return NULL;
 }
 
 /* Adds @id to @result through @batch of @n ids. */
@@ -703,6 +933,187 @@ failed:
   return NULL;
 }
 
+/* --- field leaves over the distinct values of their column ---------------- */
+
+/* Columns with at most this many distinct values keep them, with the
+ * customers of each, in the cache: a criterion on such a field is then
+ * evaluated over its few values instead of every customer. */
+#define DEFAULT_DICT_MAX_VALUES 16384
+
+typedef struct
+{
+  gboolean           too_many;  /* the column has more distinct values */
+  guint              n;         /* values, the last one NULL if any */
+  roaring_bitmap_t **bitmaps;   /* the customers of each value */
+  char              *json;      /* the values as a JSON array */
+  gsize              size;      /* bytes, for the cache */
+} Dict;
+
+static void
+dict_clear (gpointer data)
+{
+  Dict *dict = data;
+
+  for (guint i = 0; i < dict->n; i++)
+    roaring_bitmap_free (dict->bitmaps[i]);
+  g_free (dict->bitmaps);
+  g_free (dict->json);
+}
+
+static void
+dict_release (gpointer data)
+{
+  g_atomic_rc_box_release_full (data, dict_clear);
+}
+
+/* Reads customer column @column into a Dict (too_many when it has more
+ * than dict_max_values distinct values, or more than one per eight
+ * customers). NULL with @error set. */
+static Dict *
+build_dict (Eval        *ev,
+            const char  *column,
+            GError     **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func ((GDestroyNotify)g_array_unref);
+  g_autoptr(GArray) blanks = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autofree char *sql = NULL;
+  Interner values;
+  Dict *dict = g_atomic_rc_box_new0 (Dict);
+  guint64 row = 0;
+  guint64 limit;
+  int rc;
+
+  /* Testing a condition on a listed value costs a few times what testing
+   * it on a row does: the list pays when it is much shorter. */
+  limit = MIN (ev->engine->dict_max_values,
+               MAX (64, roaring_bitmap_get_cardinality (ev->universe) / 8));
+
+  /* The column name comes from the catalog. */
+  sql = g_strdup_printf ("SELECT %s, id FROM customers", column);
+  if ((stmt = aud_store_prepare (ev->store, sql, error)) == NULL)
+    {
+      dict_release (dict);
+      return NULL;
+    }
+
+  interner_init (&values, TRUE);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      guint32 id, number;
+
+      if (++row % CANCEL_CHECK_ROWS == 0 && check_cancelled (ev, row, error))
+        goto failed;
+
+      if (!row_id_value (sqlite3_column_int64 (stmt, 1), &id, error))
+        goto failed;
+
+      if (sqlite3_column_type (stmt, 0) == SQLITE_NULL)
+        {
+          g_array_append_val (blanks, id);
+          continue;
+        }
+
+      if (!interner_add (&values, stmt, 0, &number) || values.n > limit)
+        {
+          dict->too_many = TRUE;
+          sqlite3_reset (stmt);
+          break;
+        }
+
+      if (number == ids->len)
+        g_ptr_array_add (ids, g_array_new (FALSE, FALSE, sizeof (guint32)));
+      g_array_append_val ((GArray *)g_ptr_array_index (ids, number), id);
+    }
+  if (!dict->too_many && step_error (ev, rc, error))
+    goto failed;
+
+  if (!dict->too_many)
+    {
+      if (blanks->len > 0)
+        {
+          g_ptr_array_add (ids, g_array_ref (blanks));
+          g_string_append_printf (values.json, "%snull", values.n > 0 ? "," : "");
+        }
+
+      dict->n = ids->len;
+      dict->bitmaps = g_new0 (roaring_bitmap_t *, dict->n);
+      for (guint i = 0; i < dict->n; i++)
+        {
+          GArray *list = g_ptr_array_index (ids, i);
+
+          dict->bitmaps[i] = roaring_bitmap_of_ptr (list->len, (const uint32_t *)list->data);
+          roaring_bitmap_run_optimize (dict->bitmaps[i]);
+          dict->size += roaring_bitmap_size_in_bytes (dict->bitmaps[i]) + 64;
+        }
+      dict->json = g_strdup_printf ("[%s]", values.json->str);
+      dict->size += strlen (dict->json);
+    }
+
+  interner_clear (&values);
+  return dict;
+
+failed:
+  interner_clear (&values);
+  dict_release (dict);
+  return NULL;
+}
+
+/* The distinct values of customer column @column, from the cache or read
+ * now. (transfer full) NULL with @error set. */
+static Dict *
+get_dict (Eval        *ev,
+          const char  *column,
+          GError     **error)
+{
+  g_autofree char *key = g_strconcat (ev->key_prefix, "values\n", column, NULL);
+  Dict *dict;
+
+  dict = aud_bitmap_cache_lookup_object (ev->engine->cache, key,
+                                         (AudCacheRefFunc)g_atomic_rc_box_acquire);
+  if (dict != NULL)
+    return dict;
+
+  if ((dict = build_dict (ev, column, error)) == NULL)
+    return NULL;
+
+  aud_bitmap_cache_insert_object (ev->engine->cache, key, dict, dict->size + 64,
+                                  (AudCacheRefFunc)g_atomic_rc_box_acquire, dict_release);
+  return dict;
+}
+
+/* The members of field leaf @leaf: the union of the customers of the values
+ * of its column that satisfy its condition. */
+static roaring_bitmap_t *
+run_dict (Eval            *ev,
+          AudCompiledLeaf *leaf,
+          Dict            *dict,
+          GError         **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree const roaring_bitmap_t **matching = g_new0 (const roaring_bitmap_t *, dict->n + 1);
+  gsize n = 0;
+  int rc;
+
+  if ((stmt = aud_store_prepare (ev->store, leaf->dict_sql, error)) == NULL)
+    return NULL;
+
+  bind_params (leaf, stmt);
+  sqlite3_bind_text (stmt, leaf->params->len + 1, dict->json, -1, SQLITE_STATIC);
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 k = sqlite3_column_int64 (stmt, 0);
+
+      if (k >= 0 && k < dict->n && n < dict->n)
+        matching[n++] = dict->bitmaps[k];
+    }
+  if (step_error (ev, rc, error))
+    return NULL;
+
+  return n == 0 ? roaring_bitmap_create () : roaring_bitmap_or_many (n, matching);
+}
+
 /* --- evaluation of a tree -------------------------------------------------- */
 
 /* Whether a node takes part: not disabled, and a `not` only with a child
@@ -826,7 +1237,19 @@ eval_leaf (Eval                 *ev,
   g_atomic_int_inc (&ev->engine->leaf_runs);
   g_debug ("%s: %s", node->path, leaf->sql);
 
-  bitmap = run_leaf (ev, leaf, error);
+  if (leaf->dict_sql != NULL)
+    {
+      Dict *dict = get_dict (ev, leaf->dict_column, error);
+
+      if (dict == NULL)
+        return NULL;
+
+      bitmap = dict->too_many ? run_leaf (ev, leaf, error) : run_dict (ev, leaf, dict, error);
+      dict_release (dict);
+    }
+  else
+    bitmap = run_leaf (ev, leaf, error);
+
   if (bitmap == NULL)
     return NULL;
 
@@ -1418,6 +1841,7 @@ observe_leaf (Eval            *ev,
               GError         **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
+  Interner values = { 0 };
   int rc;
 
   memset (obs, 0, sizeof *obs);
@@ -1432,8 +1856,21 @@ observe_leaf (Eval            *ev,
   if ((stmt = prepare_leaf (ev, leaf, error)) == NULL)
     return FALSE;
 
+  if (leaf->distinct)
+    interner_init (&values, FALSE);
+
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
+      guint32 number;
+
+      /* Distinct values: the number of them. */
+      if (leaf->distinct)
+        {
+          if (interner_add (&values, stmt, 1, &number))
+            obs->rows = values.n;
+          continue;
+        }
+
       obs->rows++;
 
       switch (leaf->shape)
@@ -1473,6 +1910,9 @@ observe_leaf (Eval            *ev,
           break;
         }
     }
+
+  if (leaf->distinct)
+    interner_clear (&values);
 
   return !step_error (ev, rc, error);
 }
@@ -1833,6 +2273,7 @@ aud_engine_init (AudEngine *self)
 {
   self->cache = aud_bitmap_cache_new (DEFAULT_CACHE_LIMIT);
   self->scan_minimum = 50000;
+  self->dict_max_values = DEFAULT_DICT_MAX_VALUES;
   self->pool = g_ptr_array_new_with_free_func (g_object_unref);
   g_mutex_init (&self->pool_mutex);
 }
@@ -1898,6 +2339,15 @@ _aud_engine_set_scan_minimum (AudEngine *self,
   g_return_if_fail (AUD_IS_ENGINE (self));
 
   self->scan_minimum = rows;
+}
+
+void
+_aud_engine_set_dict_max_values (AudEngine *self,
+                                 guint      n)
+{
+  g_return_if_fail (AUD_IS_ENGINE (self));
+
+  self->dict_max_values = n;
 }
 
 guint
