@@ -675,6 +675,49 @@ test_window_recent_rows (void)
   close_window (window);
 }
 
+/* The accelerators of @action, space-separated; valid until the next call. */
+static const char *
+accels_for (const char *action)
+{
+  static char *text;
+  g_auto(GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (app), action);
+
+  g_free (text);
+  text = g_strjoinv (" ", accels);
+
+  return text;
+}
+
+static void
+test_window_shortcuts (void)
+{
+  AudWindow *window = aud_window_new (app);
+  GtkShortcutsWindow *shortcuts = gtk_application_window_get_help_overlay (GTK_APPLICATION_WINDOW (window));
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  gboolean shown = FALSE;
+
+  /* The keyboard shortcuts window comes from the resources. */
+  g_assert_nonnull (shortcuts);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
+
+      shown |= toplevel == GTK_WINDOW (shortcuts) && gtk_widget_get_visible (GTK_WIDGET (toplevel));
+    }
+  g_assert_true (shown);
+  gtk_window_close (GTK_WINDOW (shortcuts));
+
+  /* The accelerators it lists. */
+  g_assert_cmpstr (accels_for ("app.open"), ==, "<Control>o");
+  g_assert_cmpstr (accels_for ("app.new"), ==, "<Control>n");
+  g_assert_cmpstr (accels_for ("app.quit"), ==, "<Control>q");
+  g_assert_cmpstr (accels_for ("win.show-help-overlay"), ==, "<Control>question");
+  g_assert_cmpstr (accels_for ("window.close"), ==, "<Control>w");
+
+  close_window (window);
+}
+
 static void
 test_window_size_remembered (void)
 {
@@ -736,6 +779,7 @@ main (int   argc,
   g_test_add_func ("/gui-window/sidebar", test_window_sidebar);
   g_test_add_func ("/gui-window/recent-rows", test_window_recent_rows);
   g_test_add_func ("/gui-window/folded", test_window_folded);
+  g_test_add_func ("/gui-window/shortcuts", test_window_shortcuts);
   g_test_add_func ("/gui-window/size-remembered", test_window_size_remembered);
 
   ret = g_test_run ();
