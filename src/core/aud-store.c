@@ -204,8 +204,8 @@ aud_store_set_error (AudStore *self,
       break;
     }
 
-  g_set_error (error, AUD_STORE_ERROR, code, "%s: %s",
-               self->path != NULL ? self->path : ":memory:", message);
+  /* The caller names the file: messages say what, not where. */
+  g_set_error_literal (error, AUD_STORE_ERROR, code, message);
 }
 
 gboolean
@@ -385,9 +385,9 @@ migrate (AudStore *self,
   if (version > AUD_STORE_SCHEMA_VERSION)
     {
       g_set_error (error, AUD_STORE_ERROR, AUD_STORE_ERROR_TOO_NEW,
-                   _("%s was made by a newer version of Audiences (workspace version %d; this "
+                   _("Made by a newer version of Audiences (workspace version %d; this "
                      "version reads up to %d)"),
-                   self->path, (int)version, AUD_STORE_SCHEMA_VERSION);
+                   (int)version, AUD_STORE_SCHEMA_VERSION);
       return FALSE;
     }
 
@@ -404,21 +404,21 @@ migrate (AudStore *self,
   if (version == 0 && n_tables > 0)
     {
       g_set_error (error, AUD_STORE_ERROR, AUD_STORE_ERROR_NOT_A_WORKSPACE,
-                   _("%s is an SQLite database but not an Audiences workspace"), self->path);
+                   _("An SQLite database, but not an Audiences workspace"));
       return FALSE;
     }
 
   if (version == 0 && !create)
     {
-      g_set_error (error, AUD_STORE_ERROR, AUD_STORE_ERROR_NOT_A_WORKSPACE,
-                   _("%s is not an Audiences workspace"), self->path);
+      g_set_error_literal (error, AUD_STORE_ERROR, AUD_STORE_ERROR_NOT_A_WORKSPACE,
+                           _("Not an Audiences workspace"));
       return FALSE;
     }
 
   if (self->read_only)
     {
       g_set_error (error, AUD_STORE_ERROR, AUD_STORE_ERROR_READ_ONLY,
-                   _("%s needs an upgrade but was opened read-only"), self->path);
+                   _("The workspace needs an upgrade but was opened read-only"));
       return FALSE;
     }
 
@@ -536,8 +536,7 @@ aud_store_open (const char        *path,
     open_flags |= SQLITE_OPEN_CREATE;
   else if (!g_file_test (path, G_FILE_TEST_EXISTS))
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                   _("%s does not exist"), path);
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("No such file"));
       return NULL;
     }
 
@@ -563,8 +562,8 @@ aud_store_open (const char        *path,
           (*error)->code == AUD_STORE_ERROR_NOT_A_WORKSPACE)
         {
           g_clear_error (error);
-          g_set_error (error, AUD_STORE_ERROR, AUD_STORE_ERROR_NOT_A_WORKSPACE,
-                       _("%s is not an Audiences workspace"), path);
+          g_set_error_literal (error, AUD_STORE_ERROR, AUD_STORE_ERROR_NOT_A_WORKSPACE,
+                               _("Not an Audiences workspace"));
         }
       return NULL;
     }
