@@ -108,7 +108,8 @@ SELECT 'CREATE TEMP VIEW e AS SELECT ev.customer AS customer, n.name AS event, e
        || group_concat(CASE WHEN type = 'decimal'
                             THEN ', ' || column_name || ' / 1e' || scale || ' AS "' || name || '"'
                                  || ', ' || column_name
-                                 || CASE WHEN scale <= 2 THEN ' * ' || CAST(power(10, 2 - scale) AS INTEGER)
+                                 || CASE WHEN scale <= 2
+                                         THEN ' * ' || CAST(power(10, 2 - scale) AS INTEGER)
                                          ELSE ' / ' || CAST(power(10, scale - 2) AS INTEGER) END
                                  || ' AS "' || name || '_cents"'
                             ELSE ', ' || column_name || ' AS "' || name || '"' END, '')

@@ -645,7 +645,8 @@ test_cli_segment_errors (void)
                                          "\"contry\", \"op\": \"eq\", \"value\": \"FR\"}]}");
   g_autofree char *bad_op = write_segment ("bad-op", "{\"field\": \"country\", \"op\": "
                                            "\"gte\", \"value\": \"DE\"}");
-  g_autofree char *broken = write_file ("broken.json", "{\"format\": 1,\n \"match\": {\"all\": [\n");
+  g_autofree char *broken = write_file ("broken.json",
+                                        "{\"format\": 1,\n \"match\": {\"all\": [\n");
   g_autofree char *unknown_event = write_segment ("unknown-event", "{\"event\": \"purchse\"}");
   g_autofree char *missing_ws = cache_path ("missing.audiences");
   const struct
