@@ -1371,6 +1371,27 @@ test_engine_cache (Fixture       *fixture,
   g_assert_cmpint (count_of (fixture, s1), ==, 1);
   g_assert_cmpuint (aud_engine_get_leaf_runs (fixture->engine), ==, runs + 6);
   g_assert_cmpuint (aud_engine_get_cache_size (fixture->engine), ==, 0);
+
+  /* A field rescaled (its stored values multiplied) within the same data
+   * version gives no stale result. */
+  aud_engine_set_cache_limit (fixture->engine, 64 * 1024 * 1024);
+  {
+    g_autoptr(AudField) spend = aud_store_dup_field (fixture->store, AUD_SCOPE_CUSTOMER, "spend");
+    g_autoptr(AudField) amount = aud_store_dup_field (fixture->store, AUD_SCOPE_EVENT, "amount");
+    const char *sum = "{\"event\": \"purchase\", \"aggregate\": {\"fn\": \"sum\", "
+                      "\"property\": \"amount\", \"op\": \"eq\", \"value\": 1}}";
+    const char *gt = "{\"field\": \"spend\", \"op\": \"gt\", \"value\": 500}";
+
+    g_assert_cmpint (count_of (fixture, gt), ==, 3);
+    g_assert_cmpint (count_of (fixture, sum), ==, 1);
+    g_assert_true (aud_store_rescale_field (fixture->store, spend, 5, &error));
+    g_assert_true (aud_store_rescale_field (fixture->store, amount, 4, &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (count_of (fixture, gt), ==, 3);
+    g_assert_cmpint (count_of (fixture, "{\"field\": \"spend\", \"op\": \"eq\", "
+                               "\"value\": 500.01}"), ==, 1);
+    g_assert_cmpint (count_of (fixture, sum), ==, 1);
+  }
 }
 
 static void

@@ -1131,6 +1131,31 @@ node_is_active (const AudSegmentNode *node)
   return TRUE;
 }
 
+/* A digest of the field catalog (columns, types, scales): cached results
+ * are also keyed by it, since a field converted to text or rescaled changes
+ * its stored values. */
+static char *
+catalog_signature (AudStore *store)
+{
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA1);
+
+  for (AudScope scope = AUD_SCOPE_CUSTOMER; scope <= AUD_SCOPE_EVENT; scope++)
+    {
+      g_autoptr(GPtrArray) fields = aud_store_list_fields (store, scope);
+
+      for (guint i = 0; i < fields->len; i++)
+        {
+          const AudField *field = g_ptr_array_index (fields, i);
+          g_autofree char *entry = g_strdup_printf ("%s %d %u %d;", field->column, field->type,
+                                                    field->scale, field->role);
+
+          g_checksum_update (checksum, (const guchar *)entry, -1);
+        }
+    }
+
+  return g_strdup (g_checksum_get_string (checksum));
+}
+
 static gboolean
 eval_begin (Eval          *ev,
             AudEngine     *engine,
@@ -1140,6 +1165,7 @@ eval_begin (Eval          *ev,
             GError       **error)
 {
   g_autofree char *universe_key = NULL;
+  g_autofree char *catalog = NULL;
 
   memset (ev, 0, sizeof *ev);
   ev->n_events = -1;
@@ -1153,9 +1179,10 @@ eval_begin (Eval          *ev,
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return FALSE;
 
-  ev->key_prefix = g_strdup_printf ("%s\n%" G_GINT64_FORMAT "\n",
+  catalog = catalog_signature (store);
+  ev->key_prefix = g_strdup_printf ("%s\n%" G_GINT64_FORMAT "\n%s\n",
                                     aud_store_get_path (store),
-                                    aud_store_get_data_version (store));
+                                    aud_store_get_data_version (store), catalog);
   ev->latitude = aud_store_dup_field_by_role (store, AUD_SCOPE_CUSTOMER, AUD_ROLE_LATITUDE);
   ev->longitude = aud_store_dup_field_by_role (store, AUD_SCOPE_CUSTOMER, AUD_ROLE_LONGITUDE);
 
