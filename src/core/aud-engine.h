@@ -27,12 +27,22 @@ G_BEGIN_DECLS
  * is absent too; a definition with nothing left matches everyone).
  *
  * Leaf bitmaps are cached in the engine, keyed by the workspace path, its
- * data version and the compiled leaf (its SQL and every bound value, which
- * capture the criterion, the field catalog, `now` — for criteria that use
- * it — and the time zone). So after one criterion is edited only that leaf
- * runs again; funnels and overlaps are intersections of cached bitmaps. The
- * cache is bounded (least recently used bitmaps are dropped beyond a byte
- * limit, 256 MiB by default). A cancelled leaf is never cached.
+ * data version, a digest of the field catalog and the compiled leaf (its
+ * SQL and every bound value, which capture the criterion, `now` — for
+ * criteria that use it — and the time zone). So after one criterion is
+ * edited only that leaf runs again; funnels and overlaps are intersections
+ * of cached bitmaps. Two more things make the edited leaf itself cheap, and
+ * are cached the same way:
+ *  - event criteria keep per-customer figures of their query (counts; sums,
+ *    minimums and maximums; first and last times): editing a count, an
+ *    aggregate's function or value, or a first/last window runs no SQL;
+ *  - a customer field with few distinct values (at most 16,384, and one per
+ *    eight customers) keeps those values with the customers of each:
+ *    criteria on it are tested on the values, not on every customer.
+ * Event queries that read property columns of a large part of the events
+ * table scan it in order rather than follow its index row by row. The cache
+ * is bounded (least recently used entries are dropped beyond a byte limit,
+ * 256 MiB by default). A cancelled leaf is never cached.
  *
  * Reference time: every call takes `now` (UTC seconds) explicitly; `today`
  * is the date of `now` in the workspace time zone
