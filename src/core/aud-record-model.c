@@ -864,6 +864,7 @@ refresh_worker (GTask        *task,
   Query *query = task_data;
   g_autoptr(AudStore) store = NULL;
   g_autoptr(GError) error = NULL;
+  gint64 start = g_get_monotonic_time ();
   Loaded *loaded;
 
   if (g_cancellable_set_error_if_cancelled (cancellable, &error) ||
@@ -876,6 +877,9 @@ refresh_worker (GTask        *task,
   aud_store_watch_cancellable (store, cancellable);
   loaded = load (store, query, &error);
   aud_store_watch_cancellable (store, NULL);
+
+  g_debug ("Refreshed %s in %" G_GINT64_FORMAT " ms: %u rows", query->table->table,
+           (g_get_monotonic_time () - start) / 1000, loaded != NULL ? loaded->index->n : 0);
 
   if (loaded == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
@@ -992,16 +996,16 @@ refresh_worker_cb (GObject      *object,
     }
 
   g_clear_object (&self->refresh_cancellable);
+
+  /* The rows first, so that whoever watches loading sees them. */
+  if (loaded != NULL)
+    apply (self, loaded);
   set_loading (self, FALSE);
 
   if (loaded == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-
-  apply (self, loaded);
-  g_task_return_boolean (task, TRUE);
+    g_task_return_error (task, g_steal_pointer (&error));
+  else
+    g_task_return_boolean (task, TRUE);
 }
 
 static GType

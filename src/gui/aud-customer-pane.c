@@ -21,7 +21,7 @@
 
 struct _AudCustomerPane
 {
-  AdwBin               parent_instance;
+  GtkWidget            parent_instance;
 
   /* template widgets */
   GtkStack            *stack;
@@ -41,7 +41,7 @@ struct _AudCustomerPane
   gint64               customer;        /* row id; 0 for none */
 };
 
-G_DEFINE_FINAL_TYPE (AudCustomerPane, aud_customer_pane, ADW_TYPE_BIN)
+G_DEFINE_FINAL_TYPE (AudCustomerPane, aud_customer_pane, GTK_TYPE_WIDGET)
 
 static void
 show_error (AudCustomerPane *self,
@@ -151,6 +151,9 @@ setup_event_cb (GtkSignalListItemFactory *factory,
   gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
   gtk_widget_add_css_class (name, "heading");
   gtk_label_set_xalign (GTK_LABEL (details), 0);
+  gtk_label_set_wrap (GTK_LABEL (details), TRUE);
+  gtk_label_set_wrap_mode (GTK_LABEL (details), PANGO_WRAP_WORD_CHAR);
+  gtk_label_set_lines (GTK_LABEL (details), 2);
   gtk_label_set_ellipsize (GTK_LABEL (details), PANGO_ELLIPSIZE_END);
   gtk_widget_add_css_class (details, "dim-label");
   gtk_widget_add_css_class (details, "caption");
@@ -241,6 +244,7 @@ aud_customer_pane_class_init (AudCustomerPaneClass *klass)
 
   object_class->dispose = aud_customer_pane_dispose;
 
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_BASE "/ui/aud-customer-pane.ui");
   gtk_widget_class_bind_template_child (widget_class, AudCustomerPane, stack);

@@ -24,7 +24,7 @@ G_BEGIN_DECLS
 
 #define AUD_TYPE_CUSTOMER_PANE (aud_customer_pane_get_type ())
 
-G_DECLARE_FINAL_TYPE (AudCustomerPane, aud_customer_pane, AUD, CUSTOMER_PANE, AdwBin)
+G_DECLARE_FINAL_TYPE (AudCustomerPane, aud_customer_pane, AUD, CUSTOMER_PANE, GtkWidget)
 
 AudCustomerPane *aud_customer_pane_new              (void);
 void             aud_customer_pane_set_workspace    (AudCustomerPane *self,
