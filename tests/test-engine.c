@@ -1606,6 +1606,49 @@ test_engine_async (Fixture       *fixture,
   g_assert_cmpfloat_with_epsilon (r.count.share, 0.5, 1e-12);
 }
 
+/* A worker connection kept for reuse follows a change of the workspace
+ * time zone made on another connection. */
+static void
+test_engine_async_time_zone (void)
+{
+  g_autoptr(AudStore) store = create_store ("async-zone.audiences");
+  g_autoptr(AudEngine) engine = aud_engine_new ();
+  g_autoptr(AudSegment) segment = parse_match ("{\"event\": \"login\", \"where\": "
+                                               "[{\"property\": \"@hour\", \"op\": \"eq\", "
+                                               "\"value\": 22}]}");
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *sql = NULL;
+  AsyncResult r = { loop, { 0 }, NULL, 0 };
+  gint64 login;
+
+  if (!g_file_test ("/usr/share/zoneinfo/America/New_York", G_FILE_TEST_EXISTS))
+    {
+      g_test_skip ("no time zone data");
+      return;
+    }
+
+  g_assert_true (aud_store_set_meta (store, "timezone", "America/New_York", &error));
+  login = aud_store_intern_event_name (store, "login", &error);
+  g_assert_no_error (error);
+  exec_sql (store, "INSERT INTO customers (id, external_id) VALUES (1, 'a')");
+  /* 02:00 UTC is 22:00 the day before in New York. */
+  sql = g_strdup_printf ("INSERT INTO events (customer, name, ts) VALUES (1, %" G_GINT64_FORMAT
+                         ", %" G_GINT64_FORMAT ")", login, NOW - 10 * 3600);
+  exec_sql (store, sql);
+
+  aud_engine_count_async (engine, aud_store_get_path (store), segment, NOW, NULL, count_cb, &r);
+  g_main_loop_run (loop);
+  g_assert_no_error (r.error);
+  g_assert_cmpint (r.count.count, ==, 1);
+
+  g_assert_true (aud_store_set_meta (store, "timezone", "UTC", &error));
+  aud_engine_count_async (engine, aud_store_get_path (store), segment, NOW, NULL, count_cb, &r);
+  g_main_loop_run (loop);
+  g_assert_no_error (r.error);
+  g_assert_cmpint (r.count.count, ==, 0);
+}
+
 static void
 test_engine_async_cancel (void)
 {
@@ -1660,6 +1703,7 @@ main (int   argc,
   ADD ("/engine/cache", test_engine_cache);
   ADD ("/engine/invalid-values", test_engine_invalid_values);
   ADD ("/engine/async", test_engine_async);
+  g_test_add_func ("/engine/async-time-zone", test_engine_async_time_zone);
   g_test_add_func ("/engine/cancel", test_engine_cancel);
   g_test_add_func ("/engine/async-cancel", test_engine_async_cancel);
 

@@ -1131,6 +1131,25 @@ node_is_active (const AudSegmentNode *node)
   return TRUE;
 }
 
+/* The workspace time zone as stored now: a connection kept for reuse may
+ * hold the one it read when it opened. (transfer full) */
+static GTimeZone *
+workspace_timezone (AudStore *store)
+{
+  GTimeZone *tz = aud_store_get_timezone (store);
+  g_autofree char *stored = aud_store_dup_meta (store, "timezone");
+
+  if (stored != NULL && g_strcmp0 (stored, g_time_zone_get_identifier (tz)) != 0)
+    {
+      GTimeZone *fresh = g_time_zone_new_identifier (stored);
+
+      if (fresh != NULL)
+        return fresh;
+    }
+
+  return g_time_zone_ref (tz);
+}
+
 /* A digest of the field catalog (columns, types, scales): cached results
  * are also keyed by it, since a field converted to text or rescaled changes
  * its stored values. */
@@ -1188,7 +1207,7 @@ eval_begin (Eval          *ev,
 
   ev->cc.dialect = aud_dialect_sqlite ();
   ev->cc.now = now;
-  ev->cc.tz = g_time_zone_ref (aud_store_get_timezone (store));
+  ev->cc.tz = workspace_timezone (store);
   ev->cc.latitude = ev->latitude;
   ev->cc.longitude = ev->longitude;
 
