@@ -462,6 +462,11 @@ test_browser_empty_and_reload (void)
   wait_for (page, "table", "2 customers");
   g_assert_nonnull (column_titled (page, "email"));
 
+  /* Setting the same workspace again reads it again too. */
+  exec (store, "INSERT INTO customers (external_id) VALUES ('C')");
+  aud_browser_page_set_workspace (page, path);
+  wait_for (page, "table", "3 customers");
+
   aud_browser_page_set_workspace (page, NULL);
   g_assert_cmpstr (visible_page (page), ==, "none");
   g_assert_null (aud_browser_page_get_model (page));

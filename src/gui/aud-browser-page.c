@@ -656,22 +656,24 @@ aud_browser_page_get_scope (AudBrowserPage *self)
  * aud_browser_page_set_workspace:
  * @path: (nullable): a workspace file, or %NULL for none
  *
- * Shows the customers or events of @path, read in the background.
+ * Shows the customers or events of @path, read in the background. Setting
+ * the same path again reads it again (after an import), as
+ * aud_browser_page_reload() does.
  */
 void
 aud_browser_page_set_workspace (AudBrowserPage *self,
                                 const char     *path)
 {
+  g_autofree char *old = NULL;
+
   g_return_if_fail (AUD_IS_BROWSER_PAGE (self));
 
-  if (g_strcmp0 (self->path, path) == 0 && (path == NULL || self->model != NULL))
-    return;
-
-  g_free (self->path);
+  old = g_steal_pointer (&self->path);
   self->path = g_strdup (path);
   load (self);
 
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WORKSPACE]);
+  if (g_strcmp0 (old, path) != 0)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WORKSPACE]);
 }
 
 /**

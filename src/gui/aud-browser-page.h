@@ -27,9 +27,9 @@ G_BEGIN_DECLS
  * with g_type_ensure (AUD_TYPE_BROWSER_PAGE) in class_init, or from C with
  * aud_browser_page_new (AUD_SCOPE_CUSTOMER). Then, on the main thread:
  *
- *   aud_browser_page_set_workspace (page, path);  when a workspace opens
- *                                                 (NULL when it closes)
- *   aud_browser_page_reload (page);               after an import changed it
+ *   aud_browser_page_set_workspace (page, path);  when a workspace opens or
+ *                                                 an import changed it (NULL
+ *                                                 when it closes)
  *
  * The page reads the workspace on its own connections (counting and sorting
  * in a worker), so it never blocks the window and needs nothing else.
