@@ -794,12 +794,26 @@ test_engine_near_without_coordinates (void)
   g_autoptr(GError) error = NULL;
   AudCount count;
 
-  exec_sql (store, "INSERT INTO customers (id, external_id) VALUES (1, 'a'), (2, 'b')");
+  /* Row ids with a gap: all customers are read one by one. */
+  exec_sql (store, "INSERT INTO customers (id, external_id) VALUES (1, 'a'), (5, 'b')");
 
   g_assert_true (aud_engine_count (engine, store, segment, NOW, &count, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpint (count.count, ==, 0);
   g_assert_cmpint (count.total, ==, 2);
+
+  {
+    g_autoptr(AudSegment) nobody_near = parse_match ("{\"not\": {\"near\": {\"lat\": 0, "
+                                                     "\"lon\": 0, \"km\": 20100}}}");
+    roaring_bitmap_t *members = aud_engine_evaluate (engine, store, nobody_near, NOW, NULL,
+                                                     &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (roaring_bitmap_get_cardinality (members), ==, 2);
+    g_assert_true (roaring_bitmap_contains (members, 1));
+    g_assert_true (roaring_bitmap_contains (members, 5));
+    roaring_bitmap_free (members);
+  }
 }
 
 /* The bucket computed here independently: SHA-256 of "salt:id", first four
