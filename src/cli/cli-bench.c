@@ -178,19 +178,6 @@ timed_count (AudEngine   *engine,
   return TRUE;
 }
 
-static AudSegment *
-load_file (const char  *path,
-           GError     **error)
-{
-  g_autofree char *contents = NULL;
-  gsize length = 0;
-
-  if (!g_file_get_contents (path, &contents, &length, error))
-    return NULL;
-
-  return aud_segment_parse (contents, length, error);
-}
-
 /* audiences-cli bench WORKSPACE SEGMENT_FILE… [--edit FILE]… */
 int
 aud_cli_bench (const AudCliCommand *command,
@@ -262,14 +249,14 @@ aud_cli_bench (const AudCliCommand *command,
       times_init (&bs->cold);
       times_init (&bs->warm);
       times_init (&bs->cached);
-      if ((bs->segment = load_file (bs->file, &error)) == NULL)
+      if ((bs->segment = aud_segment_load (bs->file, &error)) == NULL)
         return aud_cli_fail (error, bs->file);
       list[i] = bs->segment;
 
       if (edits != NULL && i < g_strv_length (edits))
         {
           bs->edit_file = g_strdup (edits[i]);
-          if ((bs->edited = load_file (bs->edit_file, &error)) == NULL)
+          if ((bs->edited = aud_segment_load (bs->edit_file, &error)) == NULL)
             return aud_cli_fail (error, bs->edit_file);
         }
     }

@@ -63,74 +63,6 @@ run_export (gpointer       data,
   return task->summary != NULL;
 }
 
-/* The segment: a definition file when SEGMENT names one, else a saved
- * segment. Its name (for the export log) is the saved name, the file's
- * "name", or the file name without its extension. */
-static AudSegment *
-load_segment (AudStore    *store,
-              const char  *text,
-              char       **name,
-              GError     **error)
-{
-  AudSegment *segment;
-
-  if (g_file_test (text, G_FILE_TEST_IS_REGULAR))
-    {
-      segment = aud_segment_load (text, error);
-      if (segment == NULL)
-        return NULL;
-
-      if (segment->name != NULL && segment->name[0] != '\0')
-        *name = g_strdup (segment->name);
-      else
-        {
-          g_autofree char *base = g_path_get_basename (text);
-          char *dot = strrchr (base, '.');
-
-          if (dot != NULL && dot != base)
-            *dot = '\0';
-          *name = g_steal_pointer (&base);
-        }
-
-      return segment;
-    }
-
-  segment = aud_segment_lookup (store, text, error);
-  if (segment != NULL)
-    *name = g_strdup (text);
-
-  return segment;
-}
-
-static gboolean
-parse_delimiter (const char  *text,
-                 char        *delimiter,
-                 GError     **error)
-{
-  if (g_ascii_strcasecmp (text, "tab") == 0 || g_str_equal (text, "\\t"))
-    *delimiter = '\t';
-  else if (strlen (text) == 1 && (g_ascii_ispunct (text[0]) || text[0] == '\t' ||
-                                  text[0] == ' ') && text[0] != '"')
-    *delimiter = text[0];
-  else
-    {
-      g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                   _("--delimiter takes one punctuation character or “tab”, not “%s”"), text);
-      return FALSE;
-    }
-
-  return TRUE;
-}
-
-static void
-add_int_member (JsonBuilder *builder,
-                const char  *name,
-                gint64       value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_int_value (builder, value);
-}
-
 static void
 print_summary (const ExportTask *task,
                gboolean          json)
@@ -145,24 +77,24 @@ print_summary (const ExportTask *task,
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "file");
       json_builder_add_string_value (builder, s->file);
-      add_int_member (builder, "bytes", s->bytes);
-      add_int_member (builder, "members", task->n_members);
-      add_int_member (builder, "written", s->n_written);
-      add_int_member (builder, "unconsented", s->n_unconsented);
-      add_int_member (builder, "merged", s->n_merged);
-      add_int_member (builder, "suppressed", s->n_suppressed);
-      add_int_member (builder, "no_identifier", s->n_no_identifier);
-      add_int_member (builder, "bad_phones", s->n_bad_phones);
-      add_int_member (builder, "bad_emails", s->n_bad_emails);
+      aud_cli_json_add_int (builder, "bytes", s->bytes);
+      aud_cli_json_add_int (builder, "members", task->n_members);
+      aud_cli_json_add_int (builder, "written", s->n_written);
+      aud_cli_json_add_int (builder, "unconsented", s->n_unconsented);
+      aud_cli_json_add_int (builder, "merged", s->n_merged);
+      aud_cli_json_add_int (builder, "suppressed", s->n_suppressed);
+      aud_cli_json_add_int (builder, "no_identifier", s->n_no_identifier);
+      aud_cli_json_add_int (builder, "bad_phones", s->n_bad_phones);
+      aud_cli_json_add_int (builder, "bad_emails", s->n_bad_emails);
       if (task->options.changes != AUD_EXPORT_CHANGES_ALL)
         {
           json_builder_set_member_name (builder, "changes");
           json_builder_add_string_value (builder,
                                          aud_export_changes_to_string (task->options.changes));
-          add_int_member (builder, "previous", s->n_previous);
+          aud_cli_json_add_int (builder, "previous", s->n_previous);
         }
       if (s->export_id > 0)
-        add_int_member (builder, "export_id", s->export_id);
+        aud_cli_json_add_int (builder, "export_id", s->export_id);
       json_builder_set_member_name (builder, "warnings");
       json_builder_begin_array (builder);
       for (guint i = 0; i < s->warnings->len; i++)
@@ -320,7 +252,8 @@ aud_cli_export (const AudCliCommand *command,
       return aud_cli_usage_error (command, message);
     }
 
-  if (delimiter != NULL && !parse_delimiter (delimiter, &task.options.delimiter, &error))
+  if (delimiter != NULL &&
+      !aud_cli_parse_delimiter (delimiter, &task.options.delimiter, &error))
     return aud_cli_usage_error (command, error->message);
 
   store = aud_cli_open_workspace (argv[1], AUD_STORE_OPEN_DEFAULT);
@@ -332,9 +265,9 @@ aud_cli_export (const AudCliCommand *command,
       !aud_cli_parse_time ("--now", now, aud_store_get_timezone (store), &task.now, &error))
     return aud_cli_usage_error (command, error->message);
 
-  segment = load_segment (store, argv[2], &segment_name, &error);
+  segment = aud_cli_load_segment (store, argv[2], &segment_name, NULL);
   if (segment == NULL)
-    return aud_cli_fail (error, argv[2]);
+    return AUD_CLI_EXIT_FAILURE;
 
   task.store = store;
   task.segment = segment;
@@ -426,7 +359,7 @@ aud_cli_exports (const AudCliCommand *command,
           g_autofree char *ref = aud_value_format_datetime (r->now);
 
           json_builder_begin_object (builder);
-          add_int_member (builder, "id", r->id);
+          aud_cli_json_add_int (builder, "id", r->id);
           json_builder_set_member_name (builder, "created");
           json_builder_add_string_value (builder, created);
           json_builder_set_member_name (builder, "segment");
@@ -439,7 +372,7 @@ aud_cli_exports (const AudCliCommand *command,
           json_builder_add_string_value (builder, r->format);
           json_builder_set_member_name (builder, "changes");
           json_builder_add_string_value (builder, r->changes);
-          add_int_member (builder, "count", r->count);
+          aud_cli_json_add_int (builder, "count", r->count);
           json_builder_set_member_name (builder, "file");
           json_builder_add_string_value (builder, r->file);
           json_builder_end_object (builder);

@@ -54,35 +54,6 @@ on_progress_notify_cb (AudProgress *progress,
                     (guint64)(aud_progress_get_fraction (progress) * 1000), 1000);
 }
 
-static gboolean
-parse_delimiter (const char *text,
-                 char       *out)
-{
-  static const struct {
-    const char *name;
-    char        delimiter;
-  } names[] = {
-    { "tab", '\t' }, { "\\t", '\t' }, { "comma", ',' }, { "semicolon", ';' }, { "pipe", '|' },
-  };
-
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
-    {
-      if (g_ascii_strcasecmp (text, names[i].name) == 0)
-        {
-          *out = names[i].delimiter;
-          return TRUE;
-        }
-    }
-
-  if (strlen (text) == 1 && (g_ascii_ispunct (text[0]) || text[0] == '\t'))
-    {
-      *out = text[0];
-      return TRUE;
-    }
-
-  return FALSE;
-}
-
 /* The entry of column @name, or NULL with @error set. */
 static AudImportColumn *
 find_column (AudImportMapping *mapping,
@@ -204,27 +175,6 @@ apply_flags (AudImportMapping  *mapping,
   return TRUE;
 }
 
-static void
-add_int_member (JsonBuilder *builder,
-                const char  *name,
-                gint64       value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_int_value (builder, value);
-}
-
-static void
-add_string_member (JsonBuilder *builder,
-                   const char  *name,
-                   const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  if (value != NULL)
-    json_builder_add_string_value (builder, value);
-  else
-    json_builder_add_null_value (builder);
-}
-
 /* A summary as a JSON object (for import --json and info --json). */
 static void
 add_summary (JsonBuilder            *builder,
@@ -235,27 +185,27 @@ add_summary (JsonBuilder            *builder,
                              aud_value_format_datetime (summary->started) : NULL;
 
   json_builder_begin_object (builder);
-  add_int_member (builder, "id", summary->import_id);
-  add_string_member (builder, "kind", aud_import_kind_to_string (summary->kind));
-  add_string_member (builder, "file", summary->file);
-  add_int_member (builder, "size", summary->size);
-  add_string_member (builder, "sha256", summary->sha256);
-  add_string_member (builder, "started", started);
-  add_int_member (builder, "duration_ms", summary->duration_ms);
-  add_int_member (builder, "rows_read", summary->rows_read);
-  add_int_member (builder, "rows_inserted", summary->rows_inserted);
-  add_int_member (builder, "rows_updated", summary->rows_updated);
-  add_int_member (builder, "rows_rejected", summary->rows_rejected);
-  add_int_member (builder, "rows_unknown_customer", summary->rows_unknown_customer);
+  aud_cli_json_add_int (builder, "id", summary->import_id);
+  aud_cli_json_add_string (builder, "kind", aud_import_kind_to_string (summary->kind));
+  aud_cli_json_add_string (builder, "file", summary->file);
+  aud_cli_json_add_int (builder, "size", summary->size);
+  aud_cli_json_add_string (builder, "sha256", summary->sha256);
+  aud_cli_json_add_string (builder, "started", started);
+  aud_cli_json_add_int (builder, "duration_ms", summary->duration_ms);
+  aud_cli_json_add_int (builder, "rows_read", summary->rows_read);
+  aud_cli_json_add_int (builder, "rows_inserted", summary->rows_inserted);
+  aud_cli_json_add_int (builder, "rows_updated", summary->rows_updated);
+  aud_cli_json_add_int (builder, "rows_rejected", summary->rows_rejected);
+  aud_cli_json_add_int (builder, "rows_unknown_customer", summary->rows_unknown_customer);
 
   if (full)
     {
-      add_int_member (builder, "unknown_customers", summary->unknown_customers);
-      add_int_member (builder, "customers_created", summary->customers_created);
-      add_int_member (builder, "events_linked", summary->events_linked);
+      aud_cli_json_add_int (builder, "unknown_customers", summary->unknown_customers);
+      aud_cli_json_add_int (builder, "customers_created", summary->customers_created);
+      aud_cli_json_add_int (builder, "events_linked", summary->events_linked);
       json_builder_set_member_name (builder, "ids_from_row_numbers");
       json_builder_add_boolean_value (builder, summary->ids_from_row_numbers);
-      add_int_member (builder, "data_version", summary->data_version);
+      aud_cli_json_add_int (builder, "data_version", summary->data_version);
 
       json_builder_set_member_name (builder, "rejects");
       json_builder_begin_array (builder);
@@ -264,9 +214,9 @@ add_summary (JsonBuilder            *builder,
           AudRejectGroup *group = summary->reject_groups->pdata[i];
 
           json_builder_begin_object (builder);
-          add_string_member (builder, "reason", group->reason);
-          add_int_member (builder, "rows", group->count);
-          add_int_member (builder, "first_line", group->first_line);
+          aud_cli_json_add_string (builder, "reason", group->reason);
+          aud_cli_json_add_int (builder, "rows", group->count);
+          aud_cli_json_add_int (builder, "first_line", group->first_line);
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
@@ -383,9 +333,8 @@ aud_cli_import (const AudCliCommand *command,
     return aud_cli_usage_error (command, _("Give --id or --no-id, not both"));
   if (customer_fields != NULL && !flags.create_customers)
     return aud_cli_usage_error (command, _("--customer-fields needs --create-customers"));
-  if (delimiter != NULL && !parse_delimiter (delimiter, &read.delimiter))
-    return aud_cli_usage_error (command, _("--delimiter must be one punctuation character, "
-                                           "or tab, comma, semicolon or pipe"));
+  if (delimiter != NULL && !aud_cli_parse_delimiter (delimiter, &read.delimiter, &error))
+    return aud_cli_usage_error (command, error->message);
   if (encoding != NULL && !aud_encoding_from_string (encoding, &read.encoding))
     return aud_cli_usage_error (command, _("--encoding must be utf-8, utf-16le, utf-16be or "
                                            "windows-1252"));
@@ -492,11 +441,11 @@ add_fields (JsonBuilder *builder,
       AudField *field = fields->pdata[i];
 
       json_builder_begin_object (builder);
-      add_string_member (builder, "name", field->name);
-      add_string_member (builder, "type", aud_field_type_to_string (field->type));
-      add_string_member (builder, "role", aud_field_role_to_string (field->role));
+      aud_cli_json_add_string (builder, "name", field->name);
+      aud_cli_json_add_string (builder, "type", aud_field_type_to_string (field->type));
+      aud_cli_json_add_string (builder, "role", aud_field_role_to_string (field->role));
       if (field->type == AUD_FIELD_DECIMAL)
-        add_int_member (builder, "scale", field->scale);
+        aud_cli_json_add_int (builder, "scale", field->scale);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -591,11 +540,11 @@ aud_cli_info (const AudCliCommand *command,
       g_autoptr(JsonNode) root = NULL;
 
       json_builder_begin_object (builder);
-      add_string_member (builder, "workspace", path);
-      add_int_member (builder, "customers", n_customers);
-      add_int_member (builder, "events", n_events);
-      add_int_member (builder, "events_without_customer", n_unlinked);
-      add_int_member (builder, "data_version", version);
+      aud_cli_json_add_string (builder, "workspace", path);
+      aud_cli_json_add_int (builder, "customers", n_customers);
+      aud_cli_json_add_int (builder, "events", n_events);
+      aud_cli_json_add_int (builder, "events_without_customer", n_unlinked);
+      aud_cli_json_add_int (builder, "data_version", version);
       json_builder_set_member_name (builder, "fields");
       add_fields (builder, fields);
       json_builder_set_member_name (builder, "event_properties");
@@ -606,8 +555,8 @@ aud_cli_info (const AudCliCommand *command,
       while (sqlite3_step (names) == SQLITE_ROW)
         {
           json_builder_begin_object (builder);
-          add_string_member (builder, "name", (const char *)sqlite3_column_text (names, 0));
-          add_int_member (builder, "events", sqlite3_column_int64 (names, 1));
+          aud_cli_json_add_string (builder, "name", (const char *)sqlite3_column_text (names, 0));
+          aud_cli_json_add_int (builder, "events", sqlite3_column_int64 (names, 1));
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);

@@ -49,53 +49,21 @@ cli_segment_free (gpointer data)
   g_free (cs);
 }
 
-/* Loads the definition @arg names (see above). Prints the error and returns
- * NULL on failure. */
+/* Loads the definition @arg names; prints the error and returns NULL on
+ * failure. */
 static CliSegment *
 load_segment (AudStore   *store,
               const char *arg)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(AudSegment) segment = NULL;
-  CliSegment *cs;
+  CliSegment *cs = g_new0 (CliSegment, 1);
 
-  if (g_file_test (arg, G_FILE_TEST_IS_REGULAR))
+  cs->segment = aud_cli_load_segment (store, arg, &cs->label, &cs->where);
+  if (cs->segment == NULL)
     {
-      g_autofree char *contents = NULL;
-      g_autofree char *base = NULL;
-      gsize length = 0;
-
-      if (!g_file_get_contents (arg, &contents, &length, &error) ||
-          (segment = aud_segment_parse (contents, length, &error)) == NULL)
-        {
-          aud_cli_fail (error, arg);
-          return NULL;
-        }
-
-      cs = g_new0 (CliSegment, 1);
-      base = g_path_get_basename (arg);
-      if (g_str_has_suffix (base, ".json"))
-        base[strlen (base) - strlen (".json")] = '\0';
-      cs->label = g_strdup (segment->name != NULL ? segment->name : base);
-      cs->where = g_strdup (arg);
-      cs->segment = g_steal_pointer (&segment);
-      return cs;
-    }
-
-  segment = aud_segment_lookup (store, arg, &error);
-  if (segment == NULL)
-    {
-      if (g_error_matches (error, AUD_SEGMENT_ERROR, AUD_SEGMENT_ERROR_UNKNOWN_NAME))
-        aud_cli_print_error (_("No such file, and no saved segment of that name"), arg);
-      else
-        aud_cli_fail (error, aud_store_get_path (store));
+      cli_segment_free (cs);
       return NULL;
     }
 
-  cs = g_new0 (CliSegment, 1);
-  cs->label = g_strdup (arg);
-  cs->where = g_strdup (aud_store_get_path (store));
-  cs->segment = g_steal_pointer (&segment);
   return cs;
 }
 
@@ -163,30 +131,12 @@ format_share (gint64 count,
 }
 
 static void
-add_int_member (JsonBuilder *builder,
-                const char  *name,
-                gint64       value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_int_value (builder, value);
-}
-
-static void
-add_string_member (JsonBuilder *builder,
-                   const char  *name,
-                   const char  *value)
-{
-  json_builder_set_member_name (builder, name);
-  json_builder_add_string_value (builder, value);
-}
-
-static void
 add_now_member (JsonBuilder *builder,
                 gint64       now)
 {
   g_autofree char *text = aud_value_format_datetime (now);
 
-  add_string_member (builder, "now", text);
+  aud_cli_json_add_string (builder, "now", text);
 }
 
 static void
@@ -396,10 +346,10 @@ print_count (const Job *job,
       const char *share;
 
       json_builder_begin_object (builder);
-      add_int_member (builder, "count", job->count.count);
-      add_int_member (builder, "total", job->count.total);
+      aud_cli_json_add_int (builder, "count", job->count.count);
+      aud_cli_json_add_int (builder, "total", job->count.total);
       /* A placeholder: see below. */
-      add_int_member (builder, "share", 0);
+      aud_cli_json_add_int (builder, "share", 0);
       add_now_member (builder, job->now);
 
       if (job->steps != NULL)
@@ -411,10 +361,10 @@ print_count (const Job *job,
               const AudFunnelStep *step = g_ptr_array_index (job->steps, i);
 
               json_builder_begin_object (builder);
-              add_string_member (builder, "path", step->path);
-              add_string_member (builder, "label", step->label);
-              add_int_member (builder, "count", step->count);
-              add_int_member (builder, "remaining", step->remaining);
+              aud_cli_json_add_string (builder, "path", step->path);
+              aud_cli_json_add_string (builder, "label", step->label);
+              aud_cli_json_add_int (builder, "count", step->count);
+              aud_cli_json_add_int (builder, "remaining", step->remaining);
               json_builder_end_object (builder);
             }
           json_builder_end_array (builder);
@@ -565,7 +515,7 @@ print_overlap_json (const Job *job)
   g_autoptr(JsonBuilder) builder = json_builder_new ();
 
   json_builder_begin_object (builder);
-  add_int_member (builder, "total", o->total);
+  aud_cli_json_add_int (builder, "total", o->total);
   add_now_member (builder, job->now);
 
   json_builder_set_member_name (builder, "segments");
@@ -576,9 +526,9 @@ print_overlap_json (const Job *job)
       g_autofree char *label = overlap_label (i);
 
       json_builder_begin_object (builder);
-      add_string_member (builder, "label", label);
-      add_string_member (builder, "name", cs->label);
-      add_int_member (builder, "count", o->sizes[i]);
+      aud_cli_json_add_string (builder, "label", label);
+      aud_cli_json_add_string (builder, "name", cs->label);
+      aud_cli_json_add_int (builder, "count", o->sizes[i]);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -594,7 +544,7 @@ print_overlap_json (const Job *job)
     }
   json_builder_end_array (builder);
 
-  add_int_member (builder, "union", o->union_count);
+  aud_cli_json_add_int (builder, "union", o->union_count);
 
   if (o->has_regions)
     {
@@ -616,7 +566,7 @@ print_overlap_json (const Job *job)
                 json_builder_add_string_value (builder, label);
               }
           json_builder_end_array (builder);
-          add_int_member (builder, "count", o->regions[order[r]]);
+          aud_cli_json_add_int (builder, "count", o->regions[order[r]]);
           json_builder_end_object (builder);
         }
       json_builder_end_array (builder);
@@ -821,8 +771,8 @@ build_explanation (JsonBuilder          *builder,
                    const AudExplanation *e)
 {
   json_builder_begin_object (builder);
-  add_string_member (builder, "path", e->path);
-  add_string_member (builder, "text", e->text);
+  aud_cli_json_add_string (builder, "path", e->path);
+  aud_cli_json_add_string (builder, "text", e->text);
   json_builder_set_member_name (builder, "passed");
   json_builder_add_boolean_value (builder, e->passed);
   json_builder_set_member_name (builder, "skipped");
@@ -889,8 +839,8 @@ aud_cli_explain (const AudCliCommand *command,
       g_autoptr(JsonBuilder) builder = json_builder_new ();
 
       json_builder_begin_object (builder);
-      add_string_member (builder, "customer", customer);
-      add_string_member (builder, "segment", cs->label);
+      aud_cli_json_add_string (builder, "customer", customer);
+      aud_cli_json_add_string (builder, "segment", cs->label);
       json_builder_set_member_name (builder, "member");
       json_builder_add_boolean_value (builder, job.explanation->passed);
       add_now_member (builder, job.now);

@@ -8,6 +8,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include <limits.h>
 #include <locale.h>
 #include <signal.h>
@@ -285,4 +287,123 @@ aud_cli_progress_done (void)
 
   g_atomic_int_set (&progress_shown, -1);
   g_printerr ("\r\033[K");
+}
+
+AudSegment *
+aud_cli_load_segment (AudStore    *store,
+                      const char  *arg,
+                      char       **label,
+                      char       **where)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AudSegment) segment = NULL;
+
+  g_return_val_if_fail (AUD_IS_STORE (store), NULL);
+  g_return_val_if_fail (arg != NULL, NULL);
+
+  if (g_file_test (arg, G_FILE_TEST_IS_REGULAR))
+    {
+      g_autofree char *contents = NULL;
+      gsize length = 0;
+
+      /* Not aud_segment_load(): its messages start with the path, which the
+       * error line gives as WHERE. */
+      if (!g_file_get_contents (arg, &contents, &length, &error) ||
+          (segment = aud_segment_parse (contents, length, &error)) == NULL)
+        {
+          aud_cli_fail (error, arg);
+          return NULL;
+        }
+
+      if (label != NULL && segment->name != NULL && segment->name[0] != '\0')
+        *label = g_strdup (segment->name);
+      else if (label != NULL)
+        {
+          g_autofree char *base = g_path_get_basename (arg);
+          char *dot = strrchr (base, '.');
+
+          if (dot != NULL && dot != base)
+            *dot = '\0';
+          *label = g_steal_pointer (&base);
+        }
+      if (where != NULL)
+        *where = g_strdup (arg);
+
+      return g_steal_pointer (&segment);
+    }
+
+  segment = aud_segment_lookup (store, arg, &error);
+  if (segment == NULL)
+    {
+      if (g_error_matches (error, AUD_SEGMENT_ERROR, AUD_SEGMENT_ERROR_UNKNOWN_NAME))
+        aud_cli_print_error (_("No such file, and no saved segment of that name"), arg);
+      else
+        aud_cli_fail (error, aud_store_get_path (store));
+      return NULL;
+    }
+
+  if (label != NULL)
+    *label = g_strdup (arg);
+  if (where != NULL)
+    *where = g_strdup (aud_store_get_path (store));
+
+  return g_steal_pointer (&segment);
+}
+
+gboolean
+aud_cli_parse_delimiter (const char  *text,
+                         char        *out,
+                         GError     **error)
+{
+  static const struct {
+    const char *name;
+    char        delimiter;
+  } names[] = {
+    { "tab", '\t' }, { "\\t", '\t' }, { "comma", ',' }, { "semicolon", ';' }, { "pipe", '|' },
+  };
+
+  g_return_val_if_fail (text != NULL, FALSE);
+  g_return_val_if_fail (out != NULL, FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      if (g_ascii_strcasecmp (text, names[i].name) == 0)
+        {
+          *out = names[i].delimiter;
+          return TRUE;
+        }
+    }
+
+  if (strlen (text) == 1 && text[0] != '"' && (g_ascii_ispunct (text[0]) || text[0] == '\t'))
+    {
+      *out = text[0];
+      return TRUE;
+    }
+
+  g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+               _("--delimiter must be one punctuation character, or tab, comma, semicolon or "
+                 "pipe, not “%s”"),
+               text);
+  return FALSE;
+}
+
+void
+aud_cli_json_add_int (JsonBuilder *builder,
+                      const char  *name,
+                      gint64       value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_int_value (builder, value);
+}
+
+void
+aud_cli_json_add_string (JsonBuilder *builder,
+                         const char  *name,
+                         const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
 }

@@ -9,6 +9,7 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "aud-segment.h"
 #include "aud-store.h"
 #include "aud-value.h"
 
@@ -146,6 +147,31 @@ AudStore       *aud_cli_open_workspace      (const char          *path,
 /* @part of @whole in percent with two decimals: "0.53%". */
 char           *aud_cli_format_percent      (gint64               part,
                                              gint64               whole);
+
+/* A SEGMENT argument: a definition file when @arg names one, else the
+ * saved segment of that name. @label (nullable) receives its name (the
+ * saved name, the file's "name", or the file name without its extension);
+ * @where (nullable) where its errors are reported (the file, or the
+ * workspace). Prints the error and returns NULL on failure. */
+AudSegment     *aud_cli_load_segment        (AudStore            *store,
+                                             const char          *arg,
+                                             char               **label,
+                                             char               **where);
+
+/* --delimiter: one punctuation character (not '"'), or "tab", "\t",
+ * "comma", "semicolon", "pipe". FALSE with @error (G_OPTION_ERROR_BAD_VALUE). */
+gboolean        aud_cli_parse_delimiter     (const char          *text,
+                                             char                *out,
+                                             GError             **error);
+
+/* Members of the JSON object being built; a NULL string is written as
+ * null. */
+void            aud_cli_json_add_int        (JsonBuilder         *builder,
+                                             const char          *name,
+                                             gint64               value);
+void            aud_cli_json_add_string     (JsonBuilder         *builder,
+                                             const char          *name,
+                                             const char          *value);
 
 /* Prints @root as indented JSON and a newline to stdout. */
 void            aud_cli_print_json          (JsonNode            *root);
