@@ -17,7 +17,6 @@
 #include "aud-importer.h"
 #include "aud-value.h"
 
-
 /* Where the overall progress of one step lies: [base, base + span]. */
 typedef struct
 {
