@@ -14,49 +14,15 @@
 
 #include <json-glib/json-glib.h>
 
-typedef struct
-{
-  int   status;
-  char *out;
-  char *err;
-} Run;
-
-static void
-run_clear (Run *run)
-{
-  g_clear_pointer (&run->out, g_free);
-  g_clear_pointer (&run->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Run, run_clear)
+#include "cli-run.h"
 
 /* Runs audiences-cli with @args (NULL-terminated), in the per-test data
  * folder. */
 static void
-run_cli (Run                *run,
+run_cli (CliRun             *run,
          const char * const *args)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  const char *cli = g_getenv ("AUD_CLI");
-  int wait_status = 0;
-
-  g_assert_nonnull (cli);
-  g_ptr_array_add (argv, (gpointer)cli);
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer)args[i]);
-  g_ptr_array_add (argv, NULL);
-
-  memset (run, 0, sizeof *run);
-  g_assert_no_errno (g_mkdir_with_parents (g_get_user_data_dir (), 0700));
-  g_assert_true (g_spawn_sync (g_get_user_data_dir (), (char **)argv->pdata, NULL,
-                               G_SPAWN_DEFAULT, NULL, NULL, &run->out, &run->err,
-                               &wait_status, &error));
-  g_assert_no_error (error);
-
-  run->status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
-  if (run->status != 0)
-    g_test_message ("exit %d, stderr: %s", run->status, run->err);
+  cli_run_argv (run, g_get_user_data_dir (), NULL, args);
 }
 
 #define RUN(run, ...) run_cli (run, (const char * const[]) { __VA_ARGS__, NULL })
@@ -76,7 +42,7 @@ workspace (void)
 static void
 test_cli_import_customers (void)
 {
-  g_auto(Run) run = { 0, };
+  g_auto(CliRun) run = { 0, };
   g_autofree char *ws = workspace ();
   g_autofree char *customers = fixture ("imp-customers.csv");
   g_autofree char *update = fixture ("imp-customers-update.csv");
@@ -91,7 +57,7 @@ test_cli_import_customers (void)
   g_assert_nonnull (strstr (run.out, "New customer fields: name, age, spend, country\n"));
   g_assert_cmpstr (run.err, ==, "");
   g_assert_true (g_file_test (ws, G_FILE_TEST_EXISTS));
-  run_clear (&run);
+  cli_run_clear (&run);
 
   /* The id column is guessed; JSON output. */
   RUN (&run, "import", ws, update, "--json");
@@ -112,7 +78,7 @@ test_cli_import_customers (void)
     g_assert_cmpint (json_object_get_int_member (summary, "data_version"), ==, 2);
     g_assert_cmpuint (strlen (json_object_get_string_member (summary, "sha256")), ==, 64);
   }
-  run_clear (&run);
+  cli_run_clear (&run);
 
   /* A profile file without ids: row numbers, said so. */
   {
@@ -128,14 +94,14 @@ test_cli_import_customers (void)
 static void
 test_cli_import_events_and_rejects (void)
 {
-  g_auto(Run) run = { 0, };
+  g_auto(CliRun) run = { 0, };
   g_autofree char *ws = workspace ();
   g_autofree char *customers = fixture ("imp-customers.csv");
   g_autofree char *rejects = fixture ("imp-rejects.csv");
 
   RUN (&run, "import", ws, customers);
   g_assert_cmpint (run.status, ==, 0);
-  run_clear (&run);
+  cli_run_clear (&run);
 
   RUN (&run, "import", ws, rejects, "--customer", "customer_id", "--event", "event",
        "--time", "time", "--encoding", "utf-8", "--blank", "n/a");
@@ -145,7 +111,7 @@ test_cli_import_events_and_rejects (void)
   g_assert_nonnull (strstr (run.out, "Rejected 2 rows: time is not a date and time "
                             "(first at line 6)\n"));
   g_assert_nonnull (strstr (run.out, "Rejected 1 row: customer_id is blank (line 5)\n"));
-  run_clear (&run);
+  cli_run_clear (&run);
 
   RUN (&run, "rejects", ws, "--csv");
   g_assert_cmpint (run.status, ==, 0);
@@ -155,18 +121,18 @@ test_cli_import_events_and_rejects (void)
   g_assert_nonnull (strstr (run.out, "\r\n2,6,“not a time” in time is not a date and time,"
                             "\"C003,open,not a time,bad time\"\r\n"));
   g_assert_nonnull (strstr (run.out, "\r\n2,12,"));
-  run_clear (&run);
+  cli_run_clear (&run);
 
   RUN (&run, "rejects", ws, "--import", "2");
   g_assert_cmpint (run.status, ==, 0);
   g_assert_nonnull (strstr (run.out, "Line 5: customer_id is blank\n"
                             "    ,open,2024-01-05 12:00:00,blank id\n"));
-  run_clear (&run);
+  cli_run_clear (&run);
 
   RUN (&run, "rejects", ws, "--import", "1");
   g_assert_cmpint (run.status, ==, 0);
   g_assert_cmpstr (run.out, ==, "No rows were rejected\n");
-  run_clear (&run);
+  cli_run_clear (&run);
 
   RUN (&run, "rejects", ws, "--import", "99");
   g_assert_cmpint (run.status, ==, 1);
@@ -175,7 +141,7 @@ test_cli_import_events_and_rejects (void)
 
     g_assert_cmpstr (run.err, ==, expected);
   }
-  run_clear (&run);
+  cli_run_clear (&run);
 
   RUN (&run, "info", ws, "--json");
   g_assert_cmpint (run.status, ==, 0);
@@ -209,7 +175,7 @@ test_cli_import_events_and_rejects (void)
     g_assert_cmpuint (json_array_get_length (json_object_get_array_member (info, "fields")),
                       ==, 4);
   }
-  run_clear (&run);
+  cli_run_clear (&run);
 
   RUN (&run, "info", ws);
   g_assert_cmpint (run.status, ==, 0);
@@ -222,7 +188,7 @@ test_cli_import_events_and_rejects (void)
 static void
 test_cli_import_create_customers (void)
 {
-  g_auto(Run) run = { 0, };
+  g_auto(CliRun) run = { 0, };
   g_autofree char *ws = workspace ();
   g_autofree char *orders = fixture ("imp-orders.csv");
 
@@ -234,7 +200,7 @@ test_cli_import_create_customers (void)
                                    "0 rows rejected\nCreated 4 customers from the events\n"));
   g_assert_nonnull (strstr (run.out, "New customer field: Country\n"));
   g_assert_nonnull (strstr (run.out, "New event properties: total, Country\n"));
-  run_clear (&run);
+  cli_run_clear (&run);
 
   RUN (&run, "info", ws);
   g_assert_cmpint (run.status, ==, 0);
@@ -245,7 +211,7 @@ test_cli_import_create_customers (void)
 static void
 test_cli_import_errors (void)
 {
-  g_auto(Run) run = { 0, };
+  g_auto(CliRun) run = { 0, };
   g_autofree char *ws = workspace ();
   g_autofree char *customers = fixture ("imp-customers.csv");
   g_autofree char *expected = NULL;
@@ -256,35 +222,35 @@ test_cli_import_errors (void)
   g_assert_true (g_str_has_prefix (run.err, "audiences-cli: "));
   g_assert_true (g_str_has_suffix (run.err, ": /nonexistent/file.csv\n"));
   g_assert_false (g_file_test (ws, G_FILE_TEST_EXISTS));
-  run_clear (&run);
+  cli_run_clear (&run);
 
   RUN (&run, "import", ws, customers, "--id", "nope");
   g_assert_cmpint (run.status, ==, 1);
   expected = g_strdup_printf ("audiences-cli: The file has no column “nope”: %s\n", customers);
   g_assert_cmpstr (run.err, ==, expected);
   g_assert_false (g_file_test (ws, G_FILE_TEST_EXISTS));
-  run_clear (&run);
+  cli_run_clear (&run);
 
   /* Events without a time column. */
   RUN (&run, "import", ws, customers, "--as", "events", "--customer", "customer_id",
        "--event-name", "x");
   g_assert_cmpint (run.status, ==, 1);
   g_assert_nonnull (strstr (run.err, "time"));
-  run_clear (&run);
+  cli_run_clear (&run);
 
   /* Usage errors exit 2. */
   RUN (&run, "import", ws, customers, "--as", "people");
   g_assert_cmpint (run.status, ==, 2);
   g_assert_cmpstr (run.err, ==, "audiences-cli: --as must be customers or events: import\n");
-  run_clear (&run);
+  cli_run_clear (&run);
 
   RUN (&run, "import", ws, customers, "--type", "age=money");
   g_assert_cmpint (run.status, ==, 2);
-  run_clear (&run);
+  cli_run_clear (&run);
 
   RUN (&run, "import", ws);
   g_assert_cmpint (run.status, ==, 2);
-  run_clear (&run);
+  cli_run_clear (&run);
 
   RUN (&run, "info", ws);
   g_assert_cmpint (run.status, ==, 1);

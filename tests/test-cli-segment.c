@@ -37,26 +37,11 @@
 #include <json-glib/json-glib.h>
 
 #include "aud-store.h"
+#include "cli-run.h"
 
 #define NOW "2024-06-01T00:00:00Z"
 
 /* Helpers ------------------------------------------------------------------ */
-
-typedef struct
-{
-  int   status;  /* exit status, or -1 when killed by a signal */
-  char *out;
-  char *err;
-} CliRun;
-
-static void
-cli_run_clear (CliRun *run)
-{
-  g_clear_pointer (&run->out, g_free);
-  g_clear_pointer (&run->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CliRun, cli_run_clear)
 
 /* Runs audiences-cli with the arguments in @args (NULL-terminated), in the
  * test's cache folder. */
@@ -64,27 +49,7 @@ static void
 cli_runv (CliRun             *run,
           const char * const *args)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  const char *cli = g_getenv ("AUD_CLI");
-  int wait_status = 0;
-
-  g_assert_nonnull (cli);
-  g_ptr_array_add (argv, (gpointer)cli);
-  for (guint i = 0; args[i] != NULL; i++)
-    g_ptr_array_add (argv, (gpointer)args[i]);
-  g_ptr_array_add (argv, NULL);
-
-  memset (run, 0, sizeof *run);
-  g_assert_no_errno (g_mkdir_with_parents (g_get_user_cache_dir (), 0700));
-  g_assert_true (g_spawn_sync (g_get_user_cache_dir (), (char **)argv->pdata, NULL,
-                               G_SPAWN_DEFAULT, NULL, NULL, &run->out, &run->err,
-                               &wait_status, &error));
-  g_assert_no_error (error);
-
-  run->status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
-  if (run->status != 0)
-    g_test_message ("exit %d, stderr: %s", run->status, run->err);
+  cli_run_argv (run, g_get_user_cache_dir (), NULL, args);
 }
 
 #define cli_run(run, ...) \

@@ -19,24 +19,9 @@
 
 #include "aud-demo.h"
 #include "aud-store.h"
+#include "cli-run.h"
 
 /* Helpers ------------------------------------------------------------------ */
-
-typedef struct
-{
-  int   status;  /* exit status, or -1 when killed by a signal */
-  char *out;
-  char *err;
-} CliRun;
-
-static void
-cli_run_clear (CliRun *run)
-{
-  g_clear_pointer (&run->out, g_free);
-  g_clear_pointer (&run->err, g_free);
-}
-
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (CliRun, cli_run_clear)
 
 static void
 cli_run_va (CliRun     *run,
@@ -45,26 +30,12 @@ cli_run_va (CliRun     *run,
             va_list     args)
 {
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
-  g_autoptr(GError) error = NULL;
-  const char *cli = g_getenv ("AUD_CLI");
-  int wait_status = 0;
 
-  g_assert_nonnull (cli);
-  g_ptr_array_add (argv, (gpointer)cli);
   for (const char *arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
     g_ptr_array_add (argv, (gpointer)arg);
   g_ptr_array_add (argv, NULL);
 
-  memset (run, 0, sizeof *run);
-  g_assert_no_errno (g_mkdir_with_parents (g_get_user_cache_dir (), 0700));
-  g_assert_true (g_spawn_sync (g_get_user_cache_dir (), (char **)argv->pdata, envp,
-                               G_SPAWN_DEFAULT, NULL, NULL, &run->out, &run->err,
-                               &wait_status, &error));
-  g_assert_no_error (error);
-
-  run->status = WIFEXITED (wait_status) ? WEXITSTATUS (wait_status) : -1;
-  if (run->status != 0)
-    g_test_message ("exit %d, stderr: %s", run->status, run->err);
+  cli_run_argv (run, g_get_user_cache_dir (), envp, (const char * const *)argv->pdata);
 }
 
 /* Runs audiences-cli with the NULL-terminated arguments, in the test's
