@@ -20,7 +20,7 @@ G_BEGIN_DECLS
 void    _aud_engine_set_scan_minimum (AudEngine *self,
                                       gint64     rows);
 /* Criteria on a customer field whose column has at most @n distinct values
- * (default 16,384; and at most one per eight customers) are evaluated over
+ * (default 65,536; and at most one per four customers) are evaluated over
  * those values; 0 never does. Call it
  * before the engine is used by other threads. */
 void    _aud_engine_set_dict_max_values (AudEngine *self,

@@ -938,7 +938,7 @@ failed:
 /* Columns with at most this many distinct values keep them, with the
  * customers of each, in the cache: a criterion on such a field is then
  * evaluated over its few values instead of every customer. */
-#define DEFAULT_DICT_MAX_VALUES 16384
+#define DEFAULT_DICT_MAX_VALUES 65536
 
 typedef struct
 {
@@ -966,97 +966,182 @@ dict_release (gpointer data)
   g_atomic_rc_box_release_full (data, dict_clear);
 }
 
-/* Reads customer column @column into a Dict (too_many when it has more
- * than dict_max_values distinct values, or more than one per eight
- * customers). NULL with @error set. */
-static Dict *
-build_dict (Eval        *ev,
-            const char  *column,
+/* One column being read into a Dict. */
+typedef struct
+{
+  Dict      *dict;
+  Interner   values;
+  GPtrArray *ids;     /* (element-type GArray of guint32): the customers of each value */
+  GArray    *blanks;  /* the customers without a value */
+} DictReader;
+
+static void
+dict_reader_clear (DictReader *reader)
+{
+  g_clear_pointer (&reader->dict, dict_release);
+  interner_clear (&reader->values);
+  g_clear_pointer (&reader->ids, g_ptr_array_unref);
+  g_clear_pointer (&reader->blanks, g_array_unref);
+}
+
+/* Adds customer @id with the value in column @col of @stmt. */
+static void
+dict_reader_add (DictReader   *reader,
+                 sqlite3_stmt *stmt,
+                 int           col,
+                 guint32       id,
+                 guint64       limit)
+{
+  guint32 number;
+
+  if (reader->dict->too_many)
+    return;
+
+  if (sqlite3_column_type (stmt, col) == SQLITE_NULL)
+    {
+      g_array_append_val (reader->blanks, id);
+      return;
+    }
+
+  if (!interner_add (&reader->values, stmt, col, &number) || reader->values.n > limit)
+    {
+      /* Forget what was read: the column is not kept. */
+      reader->dict->too_many = TRUE;
+      interner_clear (&reader->values);
+      g_ptr_array_set_size (reader->ids, 0);
+      g_array_set_size (reader->blanks, 0);
+      return;
+    }
+
+  if (number == reader->ids->len)
+    g_ptr_array_add (reader->ids, g_array_new (FALSE, FALSE, sizeof (guint32)));
+  g_array_append_val ((GArray *)g_ptr_array_index (reader->ids, number), id);
+}
+
+/* Turns what @reader read into its Dict. */
+static void
+dict_reader_finish (DictReader *reader)
+{
+  Dict *dict = reader->dict;
+
+  if (dict->too_many)
+    return;
+
+  if (reader->blanks->len > 0)
+    {
+      g_ptr_array_add (reader->ids, g_array_ref (reader->blanks));
+      g_string_append_printf (reader->values.json, "%snull", reader->values.n > 0 ? "," : "");
+    }
+
+  dict->n = reader->ids->len;
+  dict->bitmaps = g_new0 (roaring_bitmap_t *, dict->n);
+  for (guint i = 0; i < dict->n; i++)
+    {
+      GArray *list = g_ptr_array_index (reader->ids, i);
+
+      dict->bitmaps[i] = roaring_bitmap_of_ptr (list->len, (const uint32_t *)list->data);
+      roaring_bitmap_run_optimize (dict->bitmaps[i]);
+      dict->size += roaring_bitmap_size_in_bytes (dict->bitmaps[i]) + 64;
+    }
+  dict->json = g_strdup_printf ("[%s]", reader->values.json->str);
+  dict->size += strlen (dict->json);
+}
+
+/* Reads the @n customer columns @columns into @dicts in one pass over the
+ * customers (a Dict is too_many when its column has more than
+ * dict_max_values distinct values, or more than one per four customers).
+ * FALSE with @error set. */
+static gboolean
+read_dicts (Eval        *ev,
+            guint        n,
+            const char **columns,
+            Dict       **dicts,
             GError     **error)
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(GPtrArray) ids = g_ptr_array_new_with_free_func ((GDestroyNotify)g_array_unref);
-  g_autoptr(GArray) blanks = g_array_new (FALSE, FALSE, sizeof (guint32));
-  g_autofree char *sql = NULL;
-  Interner values;
-  Dict *dict = g_atomic_rc_box_new0 (Dict);
+  g_autoptr(GString) sql = g_string_new ("SELECT id");
+  g_autofree DictReader *readers = g_new0 (DictReader, n);
   guint64 row = 0;
   guint64 limit;
+  gboolean ok = FALSE;
   int rc;
 
   /* Testing a condition on a listed value costs a few times what testing
    * it on a row does: the list pays when it is much shorter. */
   limit = MIN (ev->engine->dict_max_values,
-               MAX (64, roaring_bitmap_get_cardinality (ev->universe) / 8));
+               MAX (64, roaring_bitmap_get_cardinality (ev->universe) / 4));
 
-  /* The column name comes from the catalog. */
-  sql = g_strdup_printf ("SELECT %s, id FROM customers", column);
-  if ((stmt = aud_store_prepare (ev->store, sql, error)) == NULL)
+  /* The column names come from the catalog. */
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (sql, ", %s", columns[i]);
+  g_string_append (sql, " FROM customers");
+
+  for (guint i = 0; i < n; i++)
     {
-      dict_release (dict);
-      return NULL;
+      readers[i].dict = g_atomic_rc_box_new0 (Dict);
+      interner_init (&readers[i].values, TRUE);
+      readers[i].ids = g_ptr_array_new_with_free_func ((GDestroyNotify)g_array_unref);
+      readers[i].blanks = g_array_new (FALSE, FALSE, sizeof (guint32));
     }
 
-  interner_init (&values, TRUE);
+  if ((stmt = aud_store_prepare (ev->store, sql->str, error)) == NULL)
+    goto out;
+
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      guint32 id, number;
+      gboolean all_too_many = TRUE;
+      guint32 id;
 
       if (++row % CANCEL_CHECK_ROWS == 0 && check_cancelled (ev, row, error))
-        goto failed;
+        goto out;
 
-      if (!row_id_value (sqlite3_column_int64 (stmt, 1), &id, error))
-        goto failed;
+      if (!row_id_value (sqlite3_column_int64 (stmt, 0), &id, error))
+        goto out;
 
-      if (sqlite3_column_type (stmt, 0) == SQLITE_NULL)
+      for (guint i = 0; i < n; i++)
         {
-          g_array_append_val (blanks, id);
-          continue;
+          dict_reader_add (&readers[i], stmt, i + 1, id, limit);
+          all_too_many = all_too_many && readers[i].dict->too_many;
         }
 
-      if (!interner_add (&values, stmt, 0, &number) || values.n > limit)
+      if (all_too_many)
         {
-          dict->too_many = TRUE;
-          sqlite3_reset (stmt);
+          rc = SQLITE_DONE;
           break;
         }
-
-      if (number == ids->len)
-        g_ptr_array_add (ids, g_array_new (FALSE, FALSE, sizeof (guint32)));
-      g_array_append_val ((GArray *)g_ptr_array_index (ids, number), id);
     }
-  if (!dict->too_many && step_error (ev, rc, error))
-    goto failed;
+  if (step_error (ev, rc, error))
+    goto out;
 
-  if (!dict->too_many)
+  for (guint i = 0; i < n; i++)
     {
-      if (blanks->len > 0)
-        {
-          g_ptr_array_add (ids, g_array_ref (blanks));
-          g_string_append_printf (values.json, "%snull", values.n > 0 ? "," : "");
-        }
-
-      dict->n = ids->len;
-      dict->bitmaps = g_new0 (roaring_bitmap_t *, dict->n);
-      for (guint i = 0; i < dict->n; i++)
-        {
-          GArray *list = g_ptr_array_index (ids, i);
-
-          dict->bitmaps[i] = roaring_bitmap_of_ptr (list->len, (const uint32_t *)list->data);
-          roaring_bitmap_run_optimize (dict->bitmaps[i]);
-          dict->size += roaring_bitmap_size_in_bytes (dict->bitmaps[i]) + 64;
-        }
-      dict->json = g_strdup_printf ("[%s]", values.json->str);
-      dict->size += strlen (dict->json);
+      dict_reader_finish (&readers[i]);
+      dicts[i] = g_steal_pointer (&readers[i].dict);
     }
+  ok = TRUE;
 
-  interner_clear (&values);
-  return dict;
+out:
+  for (guint i = 0; i < n; i++)
+    dict_reader_clear (&readers[i]);
+  return ok;
+}
 
-failed:
-  interner_clear (&values);
-  dict_release (dict);
-  return NULL;
+static char *
+dict_key (Eval       *ev,
+          const char *column)
+{
+  return g_strconcat (ev->key_prefix, "values\n", column, NULL);
+}
+
+static void
+insert_dict (Eval       *ev,
+             const char *column,
+             Dict       *dict)
+{
+  g_autofree char *key = dict_key (ev, column);
+
+  aud_bitmap_cache_insert_object (ev->engine->cache, key, dict, dict->size + 64,
+                                  (AudCacheRefFunc)g_atomic_rc_box_acquire, dict_release);
 }
 
 /* The distinct values of customer column @column, from the cache or read
@@ -1066,7 +1151,7 @@ get_dict (Eval        *ev,
           const char  *column,
           GError     **error)
 {
-  g_autofree char *key = g_strconcat (ev->key_prefix, "values\n", column, NULL);
+  g_autofree char *key = dict_key (ev, column);
   Dict *dict;
 
   dict = aud_bitmap_cache_lookup_object (ev->engine->cache, key,
@@ -1074,11 +1159,10 @@ get_dict (Eval        *ev,
   if (dict != NULL)
     return dict;
 
-  if ((dict = build_dict (ev, column, error)) == NULL)
+  if (!read_dicts (ev, 1, &column, &dict, error))
     return NULL;
 
-  aud_bitmap_cache_insert_object (ev->engine->cache, key, dict, dict->size + 64,
-                                  (AudCacheRefFunc)g_atomic_rc_box_acquire, dict_release);
+  insert_dict (ev, column, dict);
   return dict;
 }
 
@@ -1445,6 +1529,99 @@ eval_node (Eval                 *ev,
     }
 }
 
+/* Adds to @columns the columns of the field leaves under @node that have
+ * neither their members nor the values of their column in the cache. */
+static void
+collect_dict_columns (Eval                 *ev,
+                      const AudSegmentNode *node,
+                      guint                 depth,
+                      GPtrArray            *columns)
+{
+  g_autoptr(AudCompiledLeaf) leaf = NULL;
+  g_autofree char *key = NULL;
+  roaring_bitmap_t *cached;
+  Dict *dict;
+
+  if (!node_is_active (node) || depth >= MAX_DEPTH)
+    return;
+
+  switch (node->kind)
+    {
+    case AUD_NODE_ALL:
+    case AUD_NODE_ANY:
+    case AUD_NODE_NOT:
+      for (guint i = 0; i < node->children->len; i++)
+        collect_dict_columns (ev, g_ptr_array_index (node->children, i), depth, columns);
+      return;
+
+    case AUD_NODE_SEGMENT:
+      if (node->segment_root != NULL)
+        collect_dict_columns (ev, node->segment_root, depth + 1, columns);
+      return;
+
+    case AUD_NODE_FIELD:
+      break;
+
+    case AUD_NODE_EVENT:
+    case AUD_NODE_NEAR:
+    case AUD_NODE_BUCKET:
+    default:
+      return;
+    }
+
+  /* Errors show when the leaf runs. */
+  leaf = aud_compile_leaf (&ev->cc, node, FALSE, NULL);
+  if (leaf == NULL || leaf->dict_column == NULL ||
+      g_ptr_array_find_with_equal_func (columns, leaf->dict_column, g_str_equal, NULL))
+    return;
+
+  key = g_strconcat (ev->key_prefix, aud_compiled_leaf_get_key (leaf), NULL);
+  if ((cached = aud_bitmap_cache_lookup (ev->engine->cache, key)) != NULL)
+    {
+      roaring_bitmap_free (cached);
+      return;
+    }
+
+  g_free (key);
+  key = dict_key (ev, leaf->dict_column);
+  dict = aud_bitmap_cache_lookup_object (ev->engine->cache, key,
+                                         (AudCacheRefFunc)g_atomic_rc_box_acquire);
+  if (dict != NULL)
+    {
+      dict_release (dict);
+      return;
+    }
+
+  g_ptr_array_add (columns, g_strdup (leaf->dict_column));
+}
+
+/* Reads the values of the columns that the field leaves of @root need in
+ * one pass over the customers, instead of one pass per column. */
+static gboolean
+read_tree_dicts (Eval                 *ev,
+                 const AudSegmentNode *root,
+                 GError              **error)
+{
+  g_autoptr(GPtrArray) columns = g_ptr_array_new_with_free_func (g_free);
+  g_autofree Dict **dicts = NULL;
+
+  collect_dict_columns (ev, root, 0, columns);
+  if (columns->len < 2)
+    return TRUE;
+
+  dicts = g_new0 (Dict *, columns->len);
+  if (!read_dicts (ev, columns->len, (const char **)columns->pdata, dicts, error))
+    return FALSE;
+
+  for (guint i = 0; i < columns->len; i++)
+    {
+      insert_dict (ev, g_ptr_array_index (columns, i), dicts[i]);
+      dict_release (dicts[i]);
+    }
+
+  return TRUE;
+}
+
 static roaring_bitmap_t *
 eval_root (Eval                 *ev,
            const AudSegmentNode *root,
@@ -1452,6 +1629,9 @@ eval_root (Eval                 *ev,
 {
   if (!node_is_active (root))
     return roaring_bitmap_copy (ev->universe);
+
+  if (ev->engine->dict_max_values > 0 && !read_tree_dicts (ev, root, error))
+    return NULL;
 
   return eval_node (ev, root, 0, error);
 }
