@@ -1198,6 +1198,152 @@ run_dict (Eval            *ev,
   return n == 0 ? roaring_bitmap_create () : roaring_bitmap_or_many (n, matching);
 }
 
+/* --- near criteria over the coordinates in memory -------------------------- */
+
+typedef struct
+{
+  double  lat;   /* degrees */
+  double  lon;
+  guint32 id;
+} Point;
+
+/* The customers with coordinates, by latitude: a near criterion then looks
+ * only at those within its distance north and south. */
+typedef struct
+{
+  gsize  n;
+  Point *points;
+} Points;
+
+static void
+points_clear (gpointer data)
+{
+  Points *points = data;
+
+  g_free (points->points);
+}
+
+static void
+points_release (gpointer data)
+{
+  g_atomic_rc_box_release_full (data, points_clear);
+}
+
+static gint
+point_compare (gconstpointer a,
+               gconstpointer b)
+{
+  const Point *p = a;
+  const Point *q = b;
+
+  return p->lat < q->lat ? -1 : p->lat > q->lat ? 1 : 0;
+}
+
+/* The coordinates of the customers (in degrees, as @leaf converts them),
+ * from the cache or read now. (transfer full) NULL with @error set. */
+static Points *
+get_points (Eval                  *ev,
+            const AudCompiledLeaf *leaf,
+            GError               **error)
+{
+  g_autofree char *key = g_strconcat (ev->key_prefix, "points\n", NULL);
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GArray) list = NULL;
+  g_autofree char *sql = NULL;
+  Points *points;
+  guint64 row = 0;
+  int rc;
+
+  points = aud_bitmap_cache_lookup_object (ev->engine->cache, key,
+                                           (AudCacheRefFunc)g_atomic_rc_box_acquire);
+  if (points != NULL)
+    return points;
+
+  /* The column names come from the catalog. */
+  sql = g_strdup_printf ("SELECT id, %s, %s FROM customers WHERE %s IS NOT NULL AND %s IS NOT NULL",
+                         ev->latitude->column, ev->longitude->column,
+                         ev->latitude->column, ev->longitude->column);
+  if ((stmt = aud_store_prepare (ev->store, sql, error)) == NULL)
+    return NULL;
+
+  list = g_array_new (FALSE, FALSE, sizeof (Point));
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      Point point;
+
+      if (++row % CANCEL_CHECK_ROWS == 0 && check_cancelled (ev, row, error))
+        return NULL;
+
+      if (!row_customer (ev, stmt, &point.id) ||
+          !column_degrees (stmt, 1, leaf->lat_divisor, &point.lat) ||
+          !column_degrees (stmt, 2, leaf->lon_divisor, &point.lon) ||
+          !isfinite (point.lat) || !isfinite (point.lon))
+        continue;
+
+      g_array_append_val (list, point);
+    }
+  if (step_error (ev, rc, error))
+    return NULL;
+
+  g_array_sort (list, point_compare);
+
+  points = g_atomic_rc_box_new0 (Points);
+  points->n = list->len;
+  points->points = (Point *)(void *)g_array_free (g_steal_pointer (&list), FALSE);
+
+  aud_bitmap_cache_insert_object (ev->engine->cache, key, points,
+                                  points->n * sizeof (Point) + 64,
+                                  (AudCacheRefFunc)g_atomic_rc_box_acquire, points_release);
+  return points;
+}
+
+/* The members of near leaf @leaf. Two points more than @km apart along a
+ * meridian are at least that far apart: only the points within that band
+ * of latitudes are measured. NULL with @error set. */
+static roaring_bitmap_t *
+run_near (Eval            *ev,
+          AudCompiledLeaf *leaf,
+          GError         **error)
+{
+  Points *points = get_points (ev, leaf, error);
+  roaring_bitmap_t *result;
+  double band;
+  gsize low = 0, high;
+  guint32 batch[BATCH];
+  guint n = 0;
+
+  if (points == NULL)
+    return NULL;
+
+  /* A little wider than the exact band: the distance decides. */
+  band = leaf->km / EARTH_RADIUS_KM * 180.0 / G_PI * 1.0001 + 1e-9;
+
+  high = points->n;
+  while (low < high)
+    {
+      gsize mid = low + (high - low) / 2;
+
+      if (points->points[mid].lat < leaf->lat - band)
+        low = mid + 1;
+      else
+        high = mid;
+    }
+
+  result = roaring_bitmap_create ();
+  for (gsize i = low; i < points->n && points->points[i].lat <= leaf->lat + band; i++)
+    {
+      const Point *p = &points->points[i];
+      double km = haversine_km (leaf->lat, leaf->lon, p->lat, p->lon);
+
+      if (km <= leaf->km)
+        batch_add (result, batch, &n, p->id);
+    }
+  roaring_bitmap_add_many (result, n, batch);
+
+  points_release (points);
+  return result;
+}
+
 /* --- evaluation of a tree -------------------------------------------------- */
 
 /* Whether a node takes part: not disabled, and a `not` only with a child
@@ -1411,6 +1557,8 @@ eval_leaf (Eval                 *ev,
       bitmap = dict->too_many ? run_leaf (ev, leaf, error) : run_dict (ev, leaf, dict, error);
       dict_release (dict);
     }
+  else if (leaf->shape == AUD_LEAF_NEAR && ev->latitude != NULL && ev->longitude != NULL)
+    bitmap = run_near (ev, leaf, error);
   else
     bitmap = run_leaf (ev, leaf, error);
 
