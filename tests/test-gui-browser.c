@@ -383,7 +383,7 @@ test_browser_select_customer (void)
   wait_for_rows (events, 3);
   g_assert_cmpstr (gtk_label_get_label (pane_child (pane, "subtitle_label")), ==, "3 events");
   g_assert_cmpstr (gtk_stack_page_get_title (pane_child (pane, "events_stack_page")), ==,
-                   "Events (3)");
+                   "Activity (3)");
   g_assert_cmpstr (gtk_stack_get_visible_child_name (pane_child (pane, "events_stack")), ==, "list");
   {
     g_autoptr(AudRecord) newest = g_list_model_get_item (G_LIST_MODEL (events), 0);

@@ -42,6 +42,7 @@ struct _AudBrowserPage
   GCancellable       *cancellable;     /* of the refresh; cancelled by dispose */
   gulong              sorter_changed_id;
   gboolean            loaded;          /* a refresh of the model has finished */
+  gboolean            stale;           /* path changed while unmapped: load on map */
 };
 
 G_DEFINE_FINAL_TYPE (AudBrowserPage, aud_browser_page, ADW_TYPE_BIN)
@@ -420,6 +421,7 @@ load (AudBrowserPage *self)
 {
   g_autoptr(GError) error = NULL;
 
+  self->stale = FALSE;
   clear_model (self);
   if (self->customer_pane != NULL)
     aud_customer_pane_set_workspace (self->customer_pane, self->path);
@@ -467,6 +469,19 @@ focus_search_cb (GtkWidget *widget,
   AudBrowserPage *self = AUD_BROWSER_PAGE (widget);
 
   return gtk_widget_grab_focus (GTK_WIDGET (self->search_entry));
+}
+
+/* A page nobody looks at reads nothing: a workspace set while it was
+ * hidden is read when it is first shown. */
+static void
+aud_browser_page_map (GtkWidget *widget)
+{
+  AudBrowserPage *self = AUD_BROWSER_PAGE (widget);
+
+  GTK_WIDGET_CLASS (aud_browser_page_parent_class)->map (widget);
+
+  if (self->stale)
+    load (self);
 }
 
 static void
@@ -583,6 +598,8 @@ aud_browser_page_class_init (AudBrowserPageClass *klass)
   object_class->get_property = aud_browser_page_get_property;
   object_class->set_property = aud_browser_page_set_property;
 
+  widget_class->map = aud_browser_page_map;
+
   /**
    * AudBrowserPage:scope:
    *
@@ -656,9 +673,9 @@ aud_browser_page_get_scope (AudBrowserPage *self)
  * aud_browser_page_set_workspace:
  * @path: (nullable): a workspace file, or %NULL for none
  *
- * Shows the customers or events of @path, read in the background. Setting
- * the same path again reads it again (after an import), as
- * aud_browser_page_reload() does.
+ * Shows the customers or events of @path, read in the background (once
+ * the page is shown). Setting the same path again reads it again (after an
+ * import), as aud_browser_page_reload() does.
  */
 void
 aud_browser_page_set_workspace (AudBrowserPage *self,
@@ -670,7 +687,17 @@ aud_browser_page_set_workspace (AudBrowserPage *self,
 
   old = g_steal_pointer (&self->path);
   self->path = g_strdup (path);
-  load (self);
+
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)) || path == NULL)
+    {
+      load (self);
+    }
+  else
+    {
+      /* Nothing old is shown meanwhile. */
+      clear_model (self);
+      self->stale = TRUE;
+    }
 
   if (g_strcmp0 (old, path) != 0)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_WORKSPACE]);
@@ -700,13 +727,14 @@ aud_browser_page_reload (AudBrowserPage *self)
 {
   g_return_if_fail (AUD_IS_BROWSER_PAGE (self));
 
-  load (self);
+  aud_browser_page_set_workspace (self, self->path);
 }
 
 /**
  * aud_browser_page_get_model:
  *
- * Returns: (transfer none) (nullable): the rows shown
+ * Returns: (transfer none) (nullable): the rows shown; %NULL without a
+ *   workspace, or before the page was first shown
  */
 AudRecordModel *
 aud_browser_page_get_model (AudBrowserPage *self)

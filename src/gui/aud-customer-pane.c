@@ -63,8 +63,8 @@ update_events (AudCustomerPane *self)
   subtitle = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s event", "%s events", n), count);
   gtk_label_set_label (self->subtitle_label, subtitle);
 
-  /* Translators: the title of the tab of a customer's events: "Events (12)" */
-  title = g_strdup_printf (_("Events (%s)"), count);
+  /* Translators: the title of the tab of a customer's events: "Activity (12)" */
+  title = g_strdup_printf (_("Activity (%s)"), count);
   gtk_stack_page_set_title (self->events_stack_page, title);
 
   gtk_stack_set_visible_child_name (self->events_stack, n > 0 ? "list" : "empty");
