@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "aud-browser-page.h"
 #include "aud-demo-workspace.h"
 #include "aud-format.h"
 #include "aud-progress.h"
@@ -58,6 +59,8 @@ struct _AudWindow
   AdwPreferencesGroup  *events_group;
   AdwPreferencesGroup  *properties_group;
   AdwPreferencesGroup  *imports_group;
+  AudBrowserPage       *customers_page;
+  AudBrowserPage       *events_page;
 
   /* owned */
   GFile                *file;          /* shown or being opened; NULL for none */
@@ -470,6 +473,10 @@ show_summary (AudWindow *self)
   fill_fields (self, self->properties_group, summary->properties);
   fill_imports (self, summary->imports);
 
+  /* They read the workspace themselves, in the background. */
+  aud_browser_page_set_workspace (self->customers_page, g_file_peek_path (self->file));
+  aud_browser_page_set_workspace (self->events_page, g_file_peek_path (self->file));
+
   if (aud_workspace_summary_is_empty (summary))
     {
       show_page (self, "empty");
@@ -491,6 +498,8 @@ show_none (AudWindow *self)
   gtk_window_set_title (GTK_WINDOW (self), _("Audiences"));
   clear_rows (self);
   fill_recent (self);
+  aud_browser_page_set_workspace (self->customers_page, NULL);
+  aud_browser_page_set_workspace (self->events_page, NULL);
   show_page (self, "none");
 }
 
@@ -887,6 +896,9 @@ aud_window_class_init (AudWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AudWindow, events_group);
   gtk_widget_class_bind_template_child (widget_class, AudWindow, properties_group);
   gtk_widget_class_bind_template_child (widget_class, AudWindow, imports_group);
+  gtk_widget_class_bind_template_child (widget_class, AudWindow, customers_page);
+  gtk_widget_class_bind_template_child (widget_class, AudWindow, events_page);
+  g_type_ensure (AUD_TYPE_BROWSER_PAGE);
 
   gtk_widget_class_install_action (widget_class, "win.import", NULL, aud_window_import_action);
   gtk_widget_class_install_action (widget_class, "win.cancel", NULL, aud_window_cancel_action);
