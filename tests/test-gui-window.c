@@ -592,6 +592,7 @@ test_window_sidebar (void)
 {
   g_autofree char *path = make_shop_workspace ();
   GtkListBox *sidebar_list;
+  GtkWidget *customers_row = NULL;
   AudWindow *window;
 
   window = open_window (path);
@@ -603,9 +604,20 @@ test_window_sidebar (void)
   g_assert_true (gtk_widget_get_visible (child (window, "sidebar")));
 
   sidebar_list = child (window, "sidebar_list");
-  g_assert_nonnull (gtk_list_box_get_selected_row (sidebar_list));
-  g_assert_cmpstr (gtk_widget_get_name (GTK_WIDGET (gtk_list_box_get_selected_row (sidebar_list))),
-                   ==, "overview");
+  for (GtkWidget *row = gtk_widget_get_first_child (GTK_WIDGET (sidebar_list)); row != NULL;
+       row = gtk_widget_get_next_sibling (row))
+    if (g_strcmp0 (gtk_widget_get_name (row), "customers") == 0)
+      customers_row = row;
+  g_assert_nonnull (customers_row);
+
+  g_signal_emit_by_name (sidebar_list, "row-activated", customers_row);
+  g_assert_cmpstr (visible_page (window), ==, "customers");
+  g_assert_true (gtk_list_box_get_selected_row (sidebar_list) == GTK_LIST_BOX_ROW (customers_row));
+
+  /* A reload comes back to the same page. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.reload", NULL));
+  wait_idle (window);
+  g_assert_cmpstr (visible_page (window), ==, "customers");
 
   close_window (window);
 
