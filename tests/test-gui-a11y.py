@@ -131,6 +131,10 @@ def main():
         check("email" in items and "loyalty_points" in items,
               "the customer fields are a list of named items")
 
+        pages = find(window, lambda n: n.name == "Workspace Pages" and n.getRole() == pyatspi.ROLE_LIST)
+        check(len(pages) == 1 and [n.name for n in pages[0]][:3] == ["Overview", "Customers", "Events"],
+              "the sidebar lists the workspace pages by name")
+
         menu_buttons = find(window, lambda n: n.name == "Main Menu")
         check(len(menu_buttons) >= 1, "the main menu button is named")
 
