@@ -966,22 +966,38 @@ dict_release (gpointer data)
   g_atomic_rc_box_release_full (data, dict_clear);
 }
 
-/* One column being read into a Dict. */
+/* One column being read into a Dict: the number of each customer's value,
+ * in the order read (ids ascending). */
 typedef struct
 {
-  Dict      *dict;
-  Interner   values;
-  GPtrArray *ids;     /* (element-type GArray of guint32): the customers of each value */
-  GArray    *blanks;  /* the customers without a value */
+  Dict     *dict;
+  Interner  values;
+  guint32  *ids;
+  guint32  *numbers;   /* BLANK for no value */
+  gsize     n_rows;
+  gsize     n_allocated;
 } DictReader;
+
+#define BLANK G_MAXUINT32
+
+static void
+dict_reader_init (DictReader *reader,
+                  gsize       expected_rows)
+{
+  reader->dict = g_atomic_rc_box_new0 (Dict);
+  interner_init (&reader->values, TRUE);
+  reader->n_allocated = MAX (expected_rows, 64);
+  reader->ids = g_new (guint32, reader->n_allocated);
+  reader->numbers = g_new (guint32, reader->n_allocated);
+}
 
 static void
 dict_reader_clear (DictReader *reader)
 {
   g_clear_pointer (&reader->dict, dict_release);
   interner_clear (&reader->values);
-  g_clear_pointer (&reader->ids, g_ptr_array_unref);
-  g_clear_pointer (&reader->blanks, g_array_unref);
+  g_clear_pointer (&reader->ids, g_free);
+  g_clear_pointer (&reader->numbers, g_free);
 }
 
 /* Adds customer @id with the value in column @col of @stmt. */
@@ -992,56 +1008,76 @@ dict_reader_add (DictReader   *reader,
                  guint32       id,
                  guint64       limit)
 {
-  guint32 number;
+  guint32 number = BLANK;
 
   if (reader->dict->too_many)
     return;
 
-  if (sqlite3_column_type (stmt, col) == SQLITE_NULL)
-    {
-      g_array_append_val (reader->blanks, id);
-      return;
-    }
-
-  if (!interner_add (&reader->values, stmt, col, &number) || reader->values.n > limit)
+  if (sqlite3_column_type (stmt, col) != SQLITE_NULL &&
+      (!interner_add (&reader->values, stmt, col, &number) || reader->values.n > limit))
     {
       /* Forget what was read: the column is not kept. */
       reader->dict->too_many = TRUE;
       interner_clear (&reader->values);
-      g_ptr_array_set_size (reader->ids, 0);
-      g_array_set_size (reader->blanks, 0);
+      g_clear_pointer (&reader->ids, g_free);
+      g_clear_pointer (&reader->numbers, g_free);
       return;
     }
 
-  if (number == reader->ids->len)
-    g_ptr_array_add (reader->ids, g_array_new (FALSE, FALSE, sizeof (guint32)));
-  g_array_append_val ((GArray *)g_ptr_array_index (reader->ids, number), id);
+  if (reader->n_rows == reader->n_allocated)
+    {
+      reader->n_allocated *= 2;
+      reader->ids = g_renew (guint32, reader->ids, reader->n_allocated);
+      reader->numbers = g_renew (guint32, reader->numbers, reader->n_allocated);
+    }
+  reader->ids[reader->n_rows] = id;
+  reader->numbers[reader->n_rows] = number;
+  reader->n_rows++;
 }
 
-/* Turns what @reader read into its Dict. */
+/* Turns what @reader read into its Dict: the customers grouped by value
+ * (a counting sort), the blanks last. */
 static void
 dict_reader_finish (DictReader *reader)
 {
   Dict *dict = reader->dict;
+  g_autofree gsize *start = NULL;
+  g_autofree guint32 *grouped = NULL;
+  guint n_values = reader->values.n;
+  gboolean any_blank = FALSE;
 
   if (dict->too_many)
     return;
 
-  if (reader->blanks->len > 0)
-    {
-      g_ptr_array_add (reader->ids, g_array_ref (reader->blanks));
-      g_string_append_printf (reader->values.json, "%snull", reader->values.n > 0 ? "," : "");
-    }
+  for (gsize i = 0; i < reader->n_rows; i++)
+    if (reader->numbers[i] == BLANK)
+      {
+        reader->numbers[i] = n_values;
+        any_blank = TRUE;
+      }
+  if (any_blank)
+    g_string_append_printf (reader->values.json, "%snull", n_values > 0 ? "," : "");
 
-  dict->n = reader->ids->len;
+  dict->n = n_values + (any_blank ? 1 : 0);
+  start = g_new0 (gsize, dict->n + 1);
+  for (gsize i = 0; i < reader->n_rows; i++)
+    start[reader->numbers[i] + 1]++;
+  for (guint k = 0; k < dict->n; k++)
+    start[k + 1] += start[k];
+
+  grouped = g_new (guint32, MAX (reader->n_rows, 1));
+  for (gsize i = 0; i < reader->n_rows; i++)
+    grouped[start[reader->numbers[i]]++] = reader->ids[i];
+
+  /* start[k] is now where value k + 1 begins. */
   dict->bitmaps = g_new0 (roaring_bitmap_t *, dict->n);
-  for (guint i = 0; i < dict->n; i++)
+  for (guint k = 0; k < dict->n; k++)
     {
-      GArray *list = g_ptr_array_index (reader->ids, i);
+      gsize from = k == 0 ? 0 : start[k - 1];
 
-      dict->bitmaps[i] = roaring_bitmap_of_ptr (list->len, (const uint32_t *)list->data);
-      roaring_bitmap_run_optimize (dict->bitmaps[i]);
-      dict->size += roaring_bitmap_size_in_bytes (dict->bitmaps[i]) + 64;
+      dict->bitmaps[k] = roaring_bitmap_of_ptr (start[k] - from, grouped + from);
+      roaring_bitmap_run_optimize (dict->bitmaps[k]);
+      dict->size += roaring_bitmap_size_in_bytes (dict->bitmaps[k]) + 64;
     }
   dict->json = g_strdup_printf ("[%s]", reader->values.json->str);
   dict->size += strlen (dict->json);
@@ -1077,12 +1113,7 @@ read_dicts (Eval        *ev,
   g_string_append (sql, " FROM customers");
 
   for (guint i = 0; i < n; i++)
-    {
-      readers[i].dict = g_atomic_rc_box_new0 (Dict);
-      interner_init (&readers[i].values, TRUE);
-      readers[i].ids = g_ptr_array_new_with_free_func ((GDestroyNotify)g_array_unref);
-      readers[i].blanks = g_array_new (FALSE, FALSE, sizeof (guint32));
-    }
+    dict_reader_init (&readers[i], roaring_bitmap_get_cardinality (ev->universe));
 
   if ((stmt = aud_store_prepare (ev->store, sql->str, error)) == NULL)
     goto out;
