@@ -687,6 +687,47 @@ test_window_recent_rows (void)
   close_window (window);
 }
 
+/* The windows of the application that show @file. */
+static guint
+count_windows_showing (GFile *file)
+{
+  guint n = 0;
+
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (app)); l != NULL; l = l->next)
+    {
+      GFile *shown = AUD_IS_WINDOW (l->data) ? aud_window_get_file (l->data) : NULL;
+
+      n += shown != NULL && g_file_equal (shown, file);
+    }
+
+  return n;
+}
+
+static void
+test_window_application_open (void)
+{
+  g_autofree char *path = make_shop_workspace ();
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  guint n_windows = g_list_length (gtk_application_get_windows (GTK_APPLICATION (app)));
+  AudWindow *window;
+
+  g_application_open (G_APPLICATION (app), &file, 1, "");
+  g_assert_cmpuint (g_list_length (gtk_application_get_windows (GTK_APPLICATION (app))), ==,
+                    n_windows + 1);
+  window = AUD_WINDOW (gtk_application_get_windows (GTK_APPLICATION (app))->data);
+  g_assert_true (g_file_equal (aud_window_get_file (window), file));
+  wait_idle (window);
+
+  /* Opened again, the window that shows it comes forward. */
+  g_application_open (G_APPLICATION (app), &file, 1, "");
+  g_assert_cmpuint (count_windows_showing (file), ==, 1);
+  g_assert_cmpuint (g_list_length (gtk_application_get_windows (GTK_APPLICATION (app))), ==,
+                    n_windows + 1);
+  g_assert_false (aud_window_get_busy (window));
+
+  close_window (window);
+}
+
 /* The accelerators of @action, space-separated; valid until the next call. */
 static const char *
 accels_for (const char *action)
@@ -791,6 +832,7 @@ main (int   argc,
   g_test_add_func ("/gui-window/sidebar", test_window_sidebar);
   g_test_add_func ("/gui-window/recent-rows", test_window_recent_rows);
   g_test_add_func ("/gui-window/folded", test_window_folded);
+  g_test_add_func ("/gui-window/application-open", test_window_application_open);
   g_test_add_func ("/gui-window/shortcuts", test_window_shortcuts);
   g_test_add_func ("/gui-window/size-remembered", test_window_size_remembered);
 
