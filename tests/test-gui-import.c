@@ -1,0 +1,371 @@
+/* test-gui-import.c
+ *
+ * Copyright 2026 The Audiences authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The import assistant driven through its actions: a file into a new
+ * workspace, a cancelled import, a mapping that cannot run and a file that
+ * cannot be read. Needs a display (the test suite runs it under Xvfb).
+ *
+ * With AUD_TEST_SHOT_STEP=preview|mapping|progress|summary the assistant
+ * stays on that step for AUD_TEST_SHOT_SECONDS (default 4) at 1400×900, so
+ * a screenshot can be taken.
+ */
+
+#include "config.h"
+
+#include <sqlite3.h>
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "aud-application.h"
+#include "aud-demo.h"
+#include "aud-import-assistant.h"
+#include "aud-rejects-view.h"
+#include "aud-store.h"
+
+static AudApplication *app;
+
+static char *
+data_path (const char *name)
+{
+  g_assert_cmpint (g_mkdir_with_parents (g_get_user_data_dir (), 0700), ==, 0);
+
+  return g_build_filename (g_get_user_data_dir (), name, NULL);
+}
+
+/* A new, empty workspace. */
+static char *
+new_workspace (const char *name)
+{
+  g_autofree char *path = data_path (name);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AudStore) store = aud_store_open (path, AUD_STORE_OPEN_CREATE, &error);
+
+  g_assert_no_error (error);
+
+  return g_steal_pointer (&path);
+}
+
+static gint64
+count_rows (const char *workspace,
+            const char *sql)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AudStore) store = aud_store_open (workspace, AUD_STORE_OPEN_READ_ONLY, &error);
+  sqlite3_stmt *stmt = NULL;
+  gint64 n;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_prepare_v2 (aud_store_get_db (store), sql, -1, &stmt, NULL), ==,
+                   SQLITE_OK);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  n = sqlite3_column_int64 (stmt, 0);
+  sqlite3_finalize (stmt);
+
+  return n;
+}
+
+static void
+settle (void)
+{
+  while (g_main_context_iteration (NULL, FALSE))
+    ;
+}
+
+static void
+wait_idle (AudImportAssistant *assistant)
+{
+  gint64 deadline = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+
+  while (aud_import_assistant_get_busy (assistant))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  settle ();
+}
+
+/* Holds the window on @step for a screenshot when asked to. */
+static void
+maybe_hold (AudImportAssistant *assistant,
+            const char         *step)
+{
+  const char *seconds = g_getenv ("AUD_TEST_SHOT_SECONDS");
+  gint64 until;
+
+  if (g_strcmp0 (g_getenv ("AUD_TEST_SHOT_STEP"), step) != 0)
+    return;
+
+  until = g_get_monotonic_time () +
+          (seconds != NULL ? atoi (seconds) : 4) * G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE), g_usleep (10000);
+}
+
+static AudImportAssistant *
+open_assistant (const char *workspace,
+                const char *path)
+{
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  AudImportAssistant *assistant = aud_import_assistant_new (NULL, workspace, file);
+
+  if (g_getenv ("AUD_TEST_SHOT_STEP") != NULL)
+    gtk_window_set_default_size (GTK_WINDOW (assistant), 1400, 900);
+  gtk_window_present (GTK_WINDOW (assistant));
+  g_assert_cmpstr (aud_import_assistant_get_step (assistant), ==, "preview");
+  g_assert_true (aud_import_assistant_get_busy (assistant));
+
+  return assistant;
+}
+
+static gpointer
+child (AudImportAssistant *assistant,
+       const char         *name)
+{
+  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (assistant),
+                                                   AUD_TYPE_IMPORT_ASSISTANT, name);
+
+  g_assert_nonnull (object);
+
+  return object;
+}
+
+static void
+activate (AudImportAssistant *assistant,
+          const char         *action)
+{
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (assistant), action, NULL));
+}
+
+static void
+test_import_customers (void)
+{
+  g_autofree char *workspace = new_workspace ("customers.audiences");
+  g_autofree char *csv = g_test_build_filename (G_TEST_DIST, "data", "gui-import-customers.csv",
+                                                NULL);
+  g_autofree char *saved_path = data_path ("rejected.csv");
+  g_autofree char *saved = NULL;
+  g_autoptr(GFile) saved_file = g_file_new_for_path (saved_path);
+  g_autoptr(GError) error = NULL;
+  AudImportAssistant *assistant = open_assistant (workspace, csv);
+  const AudImportMapping *mapping;
+  const AudImportSummary *summary;
+  AudRejectsView *rejects;
+  gint64 deadline;
+  guint n_imported = 0;
+
+  g_signal_connect_swapped (assistant, "imported", G_CALLBACK (g_atomic_int_inc), &n_imported);
+
+  wait_idle (assistant);
+  maybe_hold (assistant, "preview");
+  mapping = aud_import_assistant_get_mapping (assistant);
+  g_assert_nonnull (mapping);
+  g_assert_cmpint (mapping->kind, ==, AUD_IMPORT_CUSTOMERS);
+  g_assert_cmpstr (mapping->id_column, ==, "customer_id");
+  g_assert_cmpint (mapping->read.delimiter, ==, ',');
+
+  activate (assistant, "import.next");
+  g_assert_cmpstr (aud_import_assistant_get_step (assistant), ==, "mapping");
+  maybe_hold (assistant, "mapping");
+
+  activate (assistant, "import.start");
+  g_assert_cmpstr (aud_import_assistant_get_step (assistant), ==, "progress");
+  wait_idle (assistant);
+  g_assert_cmpstr (aud_import_assistant_get_step (assistant), ==, "summary");
+  g_assert_cmpuint (n_imported, ==, 1);
+  maybe_hold (assistant, "summary");
+
+  summary = aud_import_assistant_get_summary (assistant);
+  g_assert_nonnull (summary);
+  g_assert_cmpuint (summary->rows_read, ==, 6);
+  g_assert_cmpuint (summary->rows_inserted, ==, 4);
+  g_assert_cmpuint (summary->rows_rejected, ==, 2);
+
+  /* The workspace holds the rows. */
+  g_assert_cmpint (count_rows (workspace, "SELECT count(*) FROM customers"), ==, 4);
+  g_assert_cmpint (count_rows (workspace,
+                               "SELECT count(*) FROM customers WHERE external_id = 'C5'"), ==, 1);
+  g_assert_cmpint (count_rows (workspace, "SELECT count(*) FROM imports"), ==, 1);
+
+  /* The rejected rows, in a table and saved as CSV. */
+  rejects = aud_rejects_view_new (GTK_WINDOW (assistant), workspace, summary->import_id);
+  gtk_window_present (GTK_WINDOW (rejects));
+  deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (aud_rejects_view_get_loading (rejects))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_assert_cmpuint (g_list_model_get_n_items (aud_rejects_view_get_model (rejects)), ==, 2);
+  maybe_hold (assistant, "rejects");
+
+  g_assert_true (aud_rejects_view_save (rejects, saved_file, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_get_contents (saved_path, &saved, NULL, &error));
+  g_assert_true (g_str_has_prefix (saved, "line,reason,raw\r\n5,"));
+  g_assert_nonnull (strstr (saved, "\",Nobody,50,2024-04-01\"\r\n"));
+  g_assert_nonnull (strstr (saved, "\r\n6,"));
+
+  gtk_window_destroy (GTK_WINDOW (rejects));
+  gtk_window_destroy (GTK_WINDOW (assistant));
+  settle ();
+}
+
+static void
+test_import_cancel (void)
+{
+  g_autofree char *workspace = new_workspace ("cancel.audiences");
+  g_autofree char *customers = data_path ("big-customers.csv");
+  g_autofree char *events = data_path ("big-events.csv");
+  g_autoptr(GError) error = NULL;
+  AudDemoOptions options;
+  AudImportAssistant *assistant;
+
+  aud_demo_options_init (&options);
+  options.n_customers = g_getenv ("AUD_TEST_SHOT_STEP") != NULL ? 2000000 : 200000;
+  options.n_events = 10;
+  g_assert_true (aud_demo_write_csv (&options, customers, events, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  assistant = open_assistant (workspace, customers);
+  wait_idle (assistant);
+  activate (assistant, "import.next");
+  activate (assistant, "import.start");
+  g_assert_cmpstr (aud_import_assistant_get_step (assistant), ==, "progress");
+  g_assert_true (aud_import_assistant_get_busy (assistant));
+  /* The main window stays usable meanwhile. */
+  g_assert_false (gtk_window_get_modal (GTK_WINDOW (assistant)));
+  maybe_hold (assistant, "progress");
+
+  activate (assistant, "import.cancel");
+  wait_idle (assistant);
+  g_assert_cmpstr (aud_import_assistant_get_step (assistant), ==, "mapping");
+  g_assert_null (aud_import_assistant_get_summary (assistant));
+  g_assert_true (gtk_window_get_modal (GTK_WINDOW (assistant)));
+
+  /* Rolled back: nothing was kept. */
+  g_assert_cmpint (count_rows (workspace, "SELECT count(*) FROM customers"), ==, 0);
+  g_assert_cmpint (count_rows (workspace, "SELECT count(*) FROM imports"), ==, 0);
+
+  gtk_window_destroy (GTK_WINDOW (assistant));
+  settle ();
+}
+
+/* Events need a time column: this file has none, so nothing starts. */
+static void
+test_import_invalid_mapping (void)
+{
+  g_autofree char *workspace = new_workspace ("invalid.audiences");
+  g_autofree char *csv = g_test_build_filename (G_TEST_DIST, "data", "gui-import-customers.csv",
+                                                NULL);
+  AudImportAssistant *assistant = open_assistant (workspace, csv);
+  const AudImportMapping *mapping;
+
+  wait_idle (assistant);
+  activate (assistant, "import.next");
+  aud_import_assistant_set_kind (assistant, AUD_IMPORT_EVENTS);
+  settle ();
+
+  mapping = aud_import_assistant_get_mapping (assistant);
+  g_assert_cmpint (mapping->kind, ==, AUD_IMPORT_EVENTS);
+  /* The date column was taken as the time; choose none. */
+  g_assert_cmpstr (mapping->time_column, ==, "signup");
+  adw_combo_row_set_selected (child (assistant, "time_row"), 0);
+  settle ();
+  mapping = aud_import_assistant_get_mapping (assistant);
+  g_assert_null (mapping->time_column);
+  g_assert_false (aud_import_mapping_check (mapping, NULL, NULL));
+  /* The check's sentence is shown. */
+  g_assert_true (gtk_widget_get_visible (child (assistant, "check_box")));
+  g_assert_cmpstr (gtk_label_get_text (child (assistant, "check_label")), !=, "");
+
+  activate (assistant, "import.start");
+  g_assert_cmpstr (aud_import_assistant_get_step (assistant), ==, "mapping");
+  g_assert_false (aud_import_assistant_get_busy (assistant));
+
+  /* Back to customers: valid again, and it runs. */
+  aud_import_assistant_set_kind (assistant, AUD_IMPORT_CUSTOMERS);
+  settle ();
+  activate (assistant, "import.start");
+  g_assert_cmpstr (aud_import_assistant_get_step (assistant), ==, "progress");
+  wait_idle (assistant);
+  g_assert_cmpstr (aud_import_assistant_get_step (assistant), ==, "summary");
+
+  gtk_window_destroy (GTK_WINDOW (assistant));
+  settle ();
+}
+
+/* An empty file: the preview fails, with a message, and nothing goes on. */
+static void
+test_import_unreadable (void)
+{
+  g_autofree char *workspace = new_workspace ("unreadable.audiences");
+  g_autofree char *empty = data_path ("empty.csv");
+  g_autoptr(GError) error = NULL;
+  AudImportAssistant *assistant;
+  gboolean found_dialog = FALSE;
+  g_autoptr(GListModel) toplevels = NULL;
+
+  g_assert_true (g_file_set_contents (empty, "", 0, &error));
+  g_test_expect_message ("aud-import-assistant", G_LOG_LEVEL_WARNING,
+                         "Could Not Read the File:*empty*");
+  assistant = open_assistant (workspace, empty);
+  wait_idle (assistant);
+  g_test_assert_expected_messages ();
+
+  g_assert_cmpstr (aud_import_assistant_get_step (assistant), ==, "preview");
+  g_assert_null (aud_import_assistant_get_mapping (assistant));
+  activate (assistant, "import.next");
+  g_assert_cmpstr (aud_import_assistant_get_step (assistant), ==, "preview");
+
+  toplevels = gtk_window_get_toplevels ();
+  g_object_ref (toplevels);
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) &&
+          gtk_window_get_transient_for (window) == GTK_WINDOW (assistant))
+        {
+          found_dialog = TRUE;
+          gtk_window_destroy (window);
+        }
+    }
+  g_assert_true (found_dialog);
+
+  gtk_window_destroy (GTK_WINDOW (assistant));
+  settle ();
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_autoptr(GError) error = NULL;
+  const char * const *system_data_dirs;
+  g_auto(GStrv) mime_dirs = NULL;
+
+  /* Taken before the data folders are isolated: icons are recognised by
+   * their MIME type. */
+  system_data_dirs = g_get_system_data_dirs ();
+  mime_dirs = g_new0 (char *, g_strv_length ((GStrv)system_data_dirs) + 1);
+  for (guint i = 0; system_data_dirs[i] != NULL; i++)
+    mime_dirs[i] = g_build_filename (system_data_dirs[i], "mime", NULL);
+
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  g_content_type_set_mime_dirs ((const char * const *)mime_dirs);
+
+  app = aud_application_new ();
+  g_application_set_flags (G_APPLICATION (app), G_APPLICATION_NON_UNIQUE);
+  g_application_register (G_APPLICATION (app), NULL, &error);
+  g_assert_no_error (error);
+
+  g_test_add_func ("/gui-import/customers", test_import_customers);
+  g_test_add_func ("/gui-import/cancel", test_import_cancel);
+  g_test_add_func ("/gui-import/invalid-mapping", test_import_invalid_mapping);
+  g_test_add_func ("/gui-import/unreadable", test_import_unreadable);
+
+  return g_test_run ();
+}
