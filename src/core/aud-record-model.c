@@ -462,18 +462,83 @@ like_pattern (const char *text)
   return g_string_free (pattern, FALSE);
 }
 
-/* @expr contains the search text ?1. LIKE is ASCII case-insensitive and
- * fast, which is right for an ASCII text; any other is compared case
- * folded, as the segment engine does. */
+/* How the search text is compared. */
+typedef enum
+{
+  MATCH_LIKE,        /* ASCII text: LIKE ?1, ASCII case-insensitive, fast */
+  MATCH_FOLD,        /* any other: instr(aud_fold(x), ?1), as the engine does */
+  MATCH_FOLD_PART,   /* the same, after a LIKE ?3 on an ASCII part of it */
+} MatchKind;
+
+/* The longest part of @text of at least 3 bytes that is ASCII and not
+ * followed by a non-ASCII character (a combining accent would change its
+ * last letter), or NULL. A text that contains @text case-folded contains
+ * that part too, ASCII case-insensitively; only characters beyond ASCII
+ * whose folding is ASCII (the Kelvin sign, the long s) escape it. */
+static char *
+ascii_part (const char *text)
+{
+  const char *best = NULL;
+  gsize best_length = 0;
+  const char *p = text;
+
+  while (*p != '\0')
+    {
+      const char *start = p;
+      gsize length;
+
+      while (*p != '\0' && (guchar)*p < 0x80)
+        p++;
+      length = p - start;
+      if (*p != '\0' && length > 0)
+        length--;
+      if (length > best_length)
+        {
+          best = start;
+          best_length = length;
+        }
+      while ((guchar)*p >= 0x80)
+        p++;
+    }
+
+  return best_length >= 3 ? g_strndup (best, best_length) : NULL;
+}
+
+static MatchKind
+match_kind (const char *search)
+{
+  g_autofree char *part = NULL;
+
+  if (is_ascii (search))
+    return MATCH_LIKE;
+
+  part = ascii_part (search);
+
+  return part != NULL ? MATCH_FOLD_PART : MATCH_FOLD;
+}
+
+/* @expr contains the search text. Folding every value is slow, so a
+ * non-ASCII search first looks for an ASCII part with LIKE. */
 static void
 append_match (GString    *sql,
               const char *expr,
-              gboolean    ascii)
+              MatchKind   kind)
 {
-  if (ascii)
-    g_string_append_printf (sql, "%s LIKE ?1 ESCAPE '\\'", expr);
-  else
-    g_string_append_printf (sql, "instr(aud_fold(%s), ?1) > 0", expr);
+  switch (kind)
+    {
+    case MATCH_LIKE:
+      g_string_append_printf (sql, "%s LIKE ?1 ESCAPE '\\'", expr);
+      break;
+
+    case MATCH_FOLD_PART:
+      g_string_append_printf (sql, "(%s LIKE ?3 ESCAPE '\\' AND instr(aud_fold(%s), ?1) > 0)",
+                              expr, expr);
+      break;
+
+    case MATCH_FOLD:
+    default:
+      g_string_append_printf (sql, "instr(aud_fold(%s), ?1) > 0", expr);
+    }
 }
 
 /* Whether @query keeps only some rows of its table by a condition. */
@@ -485,7 +550,8 @@ has_filter (const Query *query)
 }
 
 /* " WHERE …" for @query (empty for all rows); it uses ?1 for the search
- * text and ?2 for the customer, bound by bind_where(). */
+ * text, ?2 for the customer and ?3 for an ASCII part of the search text,
+ * bound by bind_where(). */
 static void
 append_where (GString     *sql,
               const Query *query)
@@ -500,7 +566,7 @@ append_where (GString     *sql,
 
   if (query->search != NULL)
     {
-      gboolean ascii = is_ascii (query->search);
+      MatchKind kind = match_kind (query->search);
       gboolean first = TRUE;
 
       g_string_append_printf (sql, "%s(", sep);
@@ -518,20 +584,20 @@ append_where (GString     *sql,
           switch (column->search)
             {
             case SEARCH_VALUE:
-              append_match (sql, column->expr, ascii);
+              append_match (sql, column->expr, kind);
               break;
 
             case SEARCH_EVENT_NAME:
               g_string_append (sql, "name IN (SELECT id FROM event_names WHERE ");
-              append_match (sql, "name", ascii);
+              append_match (sql, "name", kind);
               g_string_append (sql, ")");
               break;
 
             case SEARCH_CUSTOMER:
               g_string_append (sql, "customer IN (SELECT id FROM customers WHERE ");
-              append_match (sql, "external_id", ascii);
+              append_match (sql, "external_id", kind);
               g_string_append (sql, ") OR ");
-              append_match (sql, "customer_key", ascii);
+              append_match (sql, "customer_key", kind);
               break;
 
             case SEARCH_NONE:
@@ -549,13 +615,22 @@ bind_where (sqlite3_stmt *stmt,
 {
   if (query->search != NULL)
     {
-      char *needle;
+      MatchKind kind = match_kind (query->search);
 
-      if (is_ascii (query->search))
-        needle = like_pattern (query->search);
+      if (kind == MATCH_LIKE)
+        {
+          sqlite3_bind_text (stmt, 1, like_pattern (query->search), -1, g_free);
+        }
       else
-        needle = _aud_fold_text (query->search, -1);
-      sqlite3_bind_text (stmt, 1, needle, -1, g_free);
+        {
+          sqlite3_bind_text (stmt, 1, _aud_fold_text (query->search, -1), -1, g_free);
+          if (kind == MATCH_FOLD_PART)
+            {
+              g_autofree char *part = ascii_part (query->search);
+
+              sqlite3_bind_text (stmt, 3, like_pattern (part), -1, g_free);
+            }
+        }
     }
 
   if (query->table->scope == AUD_SCOPE_EVENT && query->customer > 0)

@@ -19,8 +19,10 @@ G_BEGIN_DECLS
  *
  * The rows are those of a query: all customers, or a subset of them (a
  * bitmap of row ids: segment members); all events, or one customer's. A
- * search text keeps the rows whose id or text fields contain it (case
- * folded); one column (or the row id) gives the order.
+ * search text keeps the rows whose id, event name or text fields contain
+ * it, case-insensitively (an ASCII text by ASCII rules, so "strasse" does
+ * not find "Straße"; any other case folded, as segments compare); one
+ * column (or the row id) gives the order.
  *
  * The query is applied by a refresh: a worker with its own connection
  * counts the rows, lists their row ids in order (a range, a bitmap or an
