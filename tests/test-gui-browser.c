@@ -368,12 +368,14 @@ test_browser_select_customer (void)
   aud_browser_page_set_workspace (page, path);
   wait_for (page, "table", "6 customers");
 
+  /* The pane takes room only once a customer is selected. */
   pane = AUD_CUSTOMER_PANE (gtk_paned_get_end_child (page_child (page, "paned")));
   g_assert_nonnull (pane);
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (pane_child (pane, "stack")), ==, "none");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (pane)));
 
   selection = gtk_column_view_get_model (page_child (page, "column_view"));
   gtk_selection_model_select_item (selection, 0, TRUE);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (pane)));
   g_assert_cmpint (aud_customer_pane_get_customer (pane), ==, 1);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (pane_child (pane, "stack")), ==, "customer");
   g_assert_cmpstr (gtk_label_get_label (pane_child (pane, "title_label")), ==, "C1");
@@ -407,6 +409,13 @@ test_browser_select_customer (void)
   wait_for_rows (events, 0);
   g_assert_cmpstr (gtk_stack_get_visible_child_name (pane_child (pane, "events_stack")), ==,
                    "empty");
+
+  /* Closing the pane unselects the customer. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (pane), "pane.close", NULL));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (pane)));
+  g_assert_cmpint (aud_customer_pane_get_customer (pane), ==, 0);
+  g_assert_cmpuint (gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (selection)), ==,
+                    GTK_INVALID_LIST_POSITION);
 
   close_window (window);
 }

@@ -299,6 +299,19 @@ on_search_entry_stop_search_cb (AudBrowserPage *self,
   gtk_editable_set_text (GTK_EDITABLE (entry), "");
 }
 
+/* The pane is there while it shows a customer; closing it unselects. */
+static void
+on_customer_pane_customer_notify_cb (AudBrowserPage  *self,
+                                     GParamSpec      *pspec,
+                                     AudCustomerPane *pane)
+{
+  gboolean shown = aud_customer_pane_get_customer (pane) != 0;
+
+  gtk_widget_set_visible (GTK_WIDGET (pane), shown);
+  if (!shown && self->selection != NULL)
+    gtk_single_selection_set_selected (self->selection, GTK_INVALID_LIST_POSITION);
+}
+
 static void
 on_selection_selected_item_notify_cb (AudBrowserPage     *self,
                                       GParamSpec         *pspec,
@@ -507,7 +520,10 @@ aud_browser_page_constructed (GObject *object)
   if (customers)
     {
       self->customer_pane = aud_customer_pane_new ();
-      gtk_widget_set_size_request (GTK_WIDGET (self->customer_pane), 360, -1);
+      gtk_widget_set_visible (GTK_WIDGET (self->customer_pane), FALSE);
+      g_signal_connect_object (self->customer_pane, "notify::customer",
+                               G_CALLBACK (on_customer_pane_customer_notify_cb), self,
+                               G_CONNECT_SWAPPED);
       gtk_paned_set_end_child (self->paned, GTK_WIDGET (self->customer_pane));
     }
 }

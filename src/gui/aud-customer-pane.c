@@ -43,6 +43,14 @@ struct _AudCustomerPane
 
 G_DEFINE_FINAL_TYPE (AudCustomerPane, aud_customer_pane, GTK_TYPE_WIDGET)
 
+enum {
+  PROP_0,
+  PROP_CUSTOMER,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
 static void
 show_error (AudCustomerPane *self,
             const GError    *error)
@@ -221,6 +229,14 @@ unbind_event_cb (GtkSignalListItemFactory *factory,
 }
 
 static void
+aud_customer_pane_close_action (GtkWidget  *widget,
+                                const char *action_name,
+                                GVariant   *parameter)
+{
+  aud_customer_pane_set_customer (AUD_CUSTOMER_PANE (widget), NULL, NULL);
+}
+
+static void
 aud_customer_pane_dispose (GObject *object)
 {
   AudCustomerPane *self = (AudCustomerPane *)object;
@@ -237,12 +253,47 @@ aud_customer_pane_dispose (GObject *object)
 }
 
 static void
+aud_customer_pane_get_property (GObject    *object,
+                                guint       prop_id,
+                                GValue     *value,
+                                GParamSpec *pspec)
+{
+  AudCustomerPane *self = AUD_CUSTOMER_PANE (object);
+
+  switch (prop_id)
+    {
+    case PROP_CUSTOMER:
+      g_value_set_int64 (value, self->customer);
+      break;
+
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 aud_customer_pane_class_init (AudCustomerPaneClass *klass)
 {
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = aud_customer_pane_dispose;
+  object_class->get_property = aud_customer_pane_get_property;
+
+  /**
+   * AudCustomerPane:customer:
+   *
+   * The row id of the customer shown, or 0 for none.
+   */
+  properties[PROP_CUSTOMER] =
+    g_param_spec_int64 ("customer", NULL, NULL,
+                        0, G_MAXINT64, 0,
+                        (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS));
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  gtk_widget_class_install_action (widget_class, "pane.close", NULL,
+                                   aud_customer_pane_close_action);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -322,13 +373,16 @@ aud_customer_pane_set_workspace (AudCustomerPane *self,
  * @customers: (nullable): the model @customer comes from (for its columns)
  * @customer: (nullable): a record of @customers, or %NULL for none
  *
- * Shows @customer: their fields at once, their events once read.
+ * Shows @customer: their fields at once, their events once read. The
+ * close button sets %NULL.
  */
 void
 aud_customer_pane_set_customer (AudCustomerPane *self,
                                 AudRecordModel  *customers,
                                 AudRecord       *customer)
 {
+  gint64 old;
+
   g_return_if_fail (AUD_IS_CUSTOMER_PANE (self));
   g_return_if_fail (customer == NULL || AUD_IS_RECORD_MODEL (customers));
   g_return_if_fail (customer == NULL || AUD_IS_RECORD (customer));
@@ -337,15 +391,18 @@ aud_customer_pane_set_customer (AudCustomerPane *self,
   g_clear_object (&self->cancellable);
   self->cancellable = g_cancellable_new ();
 
+  old = self->customer;
+  self->customer = customer != NULL ? aud_record_get_id (customer) : 0;
+  if (self->customer != old)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_CUSTOMER]);
+
   if (customer == NULL)
     {
-      self->customer = 0;
       clear_profile (self);
       gtk_stack_set_visible_child_name (self->stack, "none");
       return;
     }
 
-  self->customer = aud_record_get_id (customer);
   gtk_label_set_label (self->title_label, aud_record_get_value (customer, 0));
   gtk_label_set_label (self->subtitle_label, NULL);
   fill_profile (self, customers, customer);
