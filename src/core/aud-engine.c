@@ -1238,11 +1238,15 @@ typedef struct
   guint32 id;
 } Point;
 
-/* The customers with coordinates, by latitude: a near criterion then looks
- * only at those within its distance north and south. */
+/* The customers with coordinates, grouped by whole degree of latitude
+ * (and one group for latitudes beyond the poles): a near criterion then
+ * measures only the groups within its distance north and south. */
+#define LAT_GROUPS 182
+#define OFF_GLOBE_GROUP (LAT_GROUPS - 1)
+
 typedef struct
 {
-  gsize  n;
+  gsize  start[LAT_GROUPS + 1];  /* group g is points[start[g]] to points[start[g + 1] - 1] */
   Point *points;
 } Points;
 
@@ -1260,14 +1264,13 @@ points_release (gpointer data)
   g_atomic_rc_box_release_full (data, points_clear);
 }
 
-static gint
-point_compare (gconstpointer a,
-               gconstpointer b)
+static guint
+lat_group (double lat)
 {
-  const Point *p = a;
-  const Point *q = b;
+  if (!(lat >= -90.0 && lat <= 90.0))
+    return OFF_GLOBE_GROUP;
 
-  return p->lat < q->lat ? -1 : p->lat > q->lat ? 1 : 0;
+  return (guint)floor (lat + 90.0);
 }
 
 /* The coordinates of the customers (in degrees, as @leaf converts them),
@@ -1279,8 +1282,9 @@ get_points (Eval                  *ev,
 {
   g_autofree char *key = g_strconcat (ev->key_prefix, "points\n", NULL);
   g_autoptr(sqlite3_stmt) stmt = NULL;
-  g_autoptr(GArray) list = NULL;
   g_autofree char *sql = NULL;
+  g_autofree Point *read = NULL;
+  gsize n = 0, n_allocated;
   Points *points;
   guint64 row = 0;
   int rc;
@@ -1297,40 +1301,79 @@ get_points (Eval                  *ev,
   if ((stmt = aud_store_prepare (ev->store, sql, error)) == NULL)
     return NULL;
 
-  list = g_array_new (FALSE, FALSE, sizeof (Point));
+  n_allocated = MAX (roaring_bitmap_get_cardinality (ev->universe), 64);
+  read = g_new (Point, n_allocated);
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      Point point;
+      Point *point;
 
       if (++row % CANCEL_CHECK_ROWS == 0 && check_cancelled (ev, row, error))
         return NULL;
 
-      if (!row_customer (ev, stmt, &point.id) ||
-          !column_degrees (stmt, 1, leaf->lat_divisor, &point.lat) ||
-          !column_degrees (stmt, 2, leaf->lon_divisor, &point.lon) ||
-          !isfinite (point.lat) || !isfinite (point.lon))
+      if (n == n_allocated)
+        {
+          n_allocated *= 2;
+          read = g_renew (Point, read, n_allocated);
+        }
+
+      point = &read[n];
+      if (!row_customer (ev, stmt, &point->id) ||
+          !column_degrees (stmt, 1, leaf->lat_divisor, &point->lat) ||
+          !column_degrees (stmt, 2, leaf->lon_divisor, &point->lon))
         continue;
 
-      g_array_append_val (list, point);
+      n++;
     }
   if (step_error (ev, rc, error))
     return NULL;
 
-  g_array_sort (list, point_compare);
-
+  /* Grouped by latitude in one counting sort. */
   points = g_atomic_rc_box_new0 (Points);
-  points->n = list->len;
-  points->points = (Point *)(void *)g_array_free (g_steal_pointer (&list), FALSE);
+  points->points = g_new (Point, MAX (n, 1));
+  for (gsize i = 0; i < n; i++)
+    points->start[lat_group (read[i].lat) + 1]++;
+  for (guint g = 0; g < LAT_GROUPS; g++)
+    points->start[g + 1] += points->start[g];
+  {
+    gsize next[LAT_GROUPS];
+
+    memcpy (next, points->start, sizeof next);
+    for (gsize i = 0; i < n; i++)
+      points->points[next[lat_group (read[i].lat)]++] = read[i];
+  }
 
   aud_bitmap_cache_insert_object (ev->engine->cache, key, points,
-                                  points->n * sizeof (Point) + 64,
+                                  n * sizeof (Point) + sizeof (Points),
                                   (AudCacheRefFunc)g_atomic_rc_box_acquire, points_release);
   return points;
 }
 
+/* Adds the points of group @g within @leaf's distance to @result. */
+static void
+near_group (const AudCompiledLeaf *leaf,
+            const Points          *points,
+            guint                  g,
+            roaring_bitmap_t      *result)
+{
+  guint32 batch[BATCH];
+  guint n = 0;
+
+  for (gsize i = points->start[g]; i < points->start[g + 1]; i++)
+    {
+      const Point *p = &points->points[i];
+      double km = haversine_km (leaf->lat, leaf->lon, p->lat, p->lon);
+
+      /* As run_leaf: a distance that is not a number is not refused. */
+      if (!(km < 0 || km > leaf->km))
+        batch_add (result, batch, &n, p->id);
+    }
+  roaring_bitmap_add_many (result, n, batch);
+}
+
 /* The members of near leaf @leaf. Two points more than @km apart along a
- * meridian are at least that far apart: only the points within that band
- * of latitudes are measured. NULL with @error set. */
+ * meridian are at least that far apart: only the latitudes within that
+ * band are measured (and those beyond the poles, which the formula may
+ * still find near). NULL with @error set. */
 static roaring_bitmap_t *
 run_near (Eval            *ev,
           AudCompiledLeaf *leaf,
@@ -1338,38 +1381,24 @@ run_near (Eval            *ev,
 {
   Points *points = get_points (ev, leaf, error);
   roaring_bitmap_t *result;
-  double band;
-  gsize low = 0, high;
-  guint32 batch[BATCH];
-  guint n = 0;
+  guint first = 0, last = OFF_GLOBE_GROUP - 1;
 
   if (points == NULL)
     return NULL;
 
-  /* A little wider than the exact band: the distance decides. */
-  band = leaf->km / EARTH_RADIUS_KM * 180.0 / G_PI * 1.0001 + 1e-9;
-
-  high = points->n;
-  while (low < high)
+  if (isfinite (leaf->lat) && leaf->lat >= -90.0 && leaf->lat <= 90.0)
     {
-      gsize mid = low + (high - low) / 2;
+      /* A little wider than the exact band: the distance decides. */
+      double band = leaf->km / EARTH_RADIUS_KM * 180.0 / G_PI * 1.0001 + 1e-9;
 
-      if (points->points[mid].lat < leaf->lat - band)
-        low = mid + 1;
-      else
-        high = mid;
+      first = lat_group (MAX (-90.0, leaf->lat - band));
+      last = lat_group (MIN (90.0, leaf->lat + band));
     }
 
   result = roaring_bitmap_create ();
-  for (gsize i = low; i < points->n && points->points[i].lat <= leaf->lat + band; i++)
-    {
-      const Point *p = &points->points[i];
-      double km = haversine_km (leaf->lat, leaf->lon, p->lat, p->lon);
-
-      if (km <= leaf->km)
-        batch_add (result, batch, &n, p->id);
-    }
-  roaring_bitmap_add_many (result, n, batch);
+  for (guint g = first; g <= last; g++)
+    near_group (leaf, points, g, result);
+  near_group (leaf, points, OFF_GLOBE_GROUP, result);
 
   points_release (points);
   return result;
