@@ -728,6 +728,40 @@ test_window_application_open (void)
   close_window (window);
 }
 
+static void
+test_window_drop (void)
+{
+  g_autofree char *path = make_shop_workspace ();
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autoptr(GListModel) controllers = NULL;
+  g_auto(GValue) value = G_VALUE_INIT;
+  GtkDropTarget *target = NULL;
+  AudWindow *window = aud_window_new (app);
+  gboolean accepted = FALSE;
+
+  controllers = gtk_widget_observe_controllers (GTK_WIDGET (window));
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (GTK_IS_DROP_TARGET (controller))
+        target = GTK_DROP_TARGET (controller);
+    }
+  g_assert_nonnull (target);
+
+  /* A workspace dropped on a window that shows none opens there. */
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (&value, g_slist_prepend (NULL, g_object_ref (file)));
+  g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &accepted);
+  g_assert_true (accepted);
+  g_assert_true (aud_window_get_file (window) != NULL &&
+                 g_file_equal (aud_window_get_file (window), file));
+  wait_idle (window);
+  g_assert_cmpstr (visible_page (window), ==, "overview");
+
+  close_window (window);
+}
+
 /* The accelerators of @action, space-separated; valid until the next call. */
 static const char *
 accels_for (const char *action)
@@ -833,6 +867,7 @@ main (int   argc,
   g_test_add_func ("/gui-window/recent-rows", test_window_recent_rows);
   g_test_add_func ("/gui-window/folded", test_window_folded);
   g_test_add_func ("/gui-window/application-open", test_window_application_open);
+  g_test_add_func ("/gui-window/drop", test_window_drop);
   g_test_add_func ("/gui-window/shortcuts", test_window_shortcuts);
   g_test_add_func ("/gui-window/size-remembered", test_window_size_remembered);
 

@@ -740,6 +740,34 @@ bind_window_state (AudWindow *self,
   g_settings_bind (settings, "window-maximized", self, "maximized", flags);
 }
 
+/* Files dropped on the window are opened like files given on the command
+ * line: a workspace shown elsewhere comes forward, others open in this
+ * window when it shows none, else in a new one. */
+static gboolean
+on_drop_cb (GtkDropTarget *target,
+            const GValue  *value,
+            double         x,
+            double         y,
+            AudWindow     *self)
+{
+  GApplication *app = G_APPLICATION (gtk_window_get_application (GTK_WINDOW (self)));
+  g_autoptr(GPtrArray) files = g_ptr_array_new ();
+
+  g_assert (AUD_IS_WINDOW (self));
+
+  if (app == NULL || !G_VALUE_HOLDS (value, GDK_TYPE_FILE_LIST))
+    return FALSE;
+
+  for (GSList *l = g_value_get_boxed (value); l != NULL; l = l->next)
+    g_ptr_array_add (files, l->data);
+  if (files->len == 0)
+    return FALSE;
+
+  g_application_open (app, (GFile **)files->pdata, files->len, "");
+
+  return TRUE;
+}
+
 static void
 aud_window_cancel_action (GtkWidget  *widget,
                           const char *action_name,
@@ -905,6 +933,7 @@ static void
 aud_window_init (AudWindow *self)
 {
   GtkButton *labelled_buttons[5];
+  GtkDropTarget *drop_target;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -929,6 +958,10 @@ aud_window_init (AudWindow *self)
   g_object_bind_property (self->progress, "message",
                           self->loading_progress, "text",
                           G_BINDING_SYNC_CREATE);
+
+  drop_target = gtk_drop_target_new (GDK_TYPE_FILE_LIST, GDK_ACTION_COPY);
+  g_signal_connect (drop_target, "drop", G_CALLBACK (on_drop_cb), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop_target));
 
   show_none (self);
   aud_window_update_actions (self);
