@@ -16,6 +16,7 @@
 
 #include "aud-application.h"
 #include "aud-format.h"
+#include "aud-import-assistant.h"
 #include "aud-store.h"
 #include "aud-window.h"
 
@@ -211,9 +212,10 @@ row_titles (AdwPreferencesGroup *group)
   return titles;
 }
 
-/* The message dialog shown for @window; NULL when there is none. */
-static AdwMessageDialog *
-find_dialog (AudWindow *window)
+/* The window of @type shown for @window; NULL when there is none. */
+static GtkWindow *
+find_transient (AudWindow *window,
+                GType      type)
 {
   GListModel *toplevels = gtk_window_get_toplevels ();
 
@@ -221,12 +223,19 @@ find_dialog (AudWindow *window)
     {
       g_autoptr(GtkWindow) toplevel = g_list_model_get_item (toplevels, i);
 
-      if (ADW_IS_MESSAGE_DIALOG (toplevel) &&
+      if (G_TYPE_CHECK_INSTANCE_TYPE (toplevel, type) &&
           gtk_window_get_transient_for (toplevel) == GTK_WINDOW (window))
-        return ADW_MESSAGE_DIALOG (toplevel);
+        return toplevel;
     }
 
   return NULL;
+}
+
+/* The message dialog shown for @window; NULL when there is none. */
+static AdwMessageDialog *
+find_dialog (AudWindow *window)
+{
+  return (AdwMessageDialog *)find_transient (window, ADW_TYPE_MESSAGE_DIALOG);
 }
 
 static void
@@ -291,7 +300,7 @@ test_window_overview (void)
   g_assert_cmpstr (g_ptr_array_index (imports, 0), ==, "orders & logins.csv");
 
   g_assert_true (gtk_widget_get_visible (child (window, "imports_group")));
-  g_assert_false (gtk_widget_is_sensitive (child (window, "import_button")));
+  g_assert_true (gtk_widget_is_sensitive (child (window, "import_button")));
 
   close_window (window);
 }
@@ -345,8 +354,8 @@ test_window_empty (void)
   g_assert_cmpstr (adw_window_title_get_subtitle (child (window, "window_title")), ==,
                    "0 customers · 0 events");
   g_assert_null (find_dialog (window));
-  /* Importing is not possible yet: the button says so by being disabled. */
-  g_assert_false (gtk_widget_is_sensitive (child (window, "import_button")));
+  /* The way out of an empty workspace. */
+  g_assert_true (gtk_widget_is_sensitive (child (window, "import_button")));
 
   close_window (window);
 }
@@ -363,6 +372,8 @@ open_failing (const char *path)
 
   g_assert_cmpstr (visible_page (window), ==, "none");
   g_assert_null (aud_window_get_file (window));
+  /* Nothing to import into. */
+  g_assert_false (gtk_widget_is_sensitive (child (window, "import_button")));
   dialog = find_dialog (window);
   g_assert_nonnull (dialog);
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "\n\n"));
@@ -735,7 +746,10 @@ test_window_drop (void)
   g_autoptr(GFile) file = g_file_new_for_path (path);
   g_autoptr(GListModel) controllers = NULL;
   g_auto(GValue) value = G_VALUE_INIT;
+  g_autofree char *csv_path = g_test_build_filename (G_TEST_DIST, "data", "gui-import-customers.csv",
+                                                     NULL);
   GtkDropTarget *target = NULL;
+  GtkWindow *assistant;
   AudWindow *window = aud_window_new (app);
   gboolean accepted = FALSE;
 
@@ -758,6 +772,18 @@ test_window_drop (void)
                  g_file_equal (aud_window_get_file (window), file));
   wait_idle (window);
   g_assert_cmpstr (visible_page (window), ==, "overview");
+
+  /* A data file dropped on a workspace goes to the import assistant. */
+  g_value_unset (&value);
+  g_value_init (&value, GDK_TYPE_FILE_LIST);
+  g_value_take_boxed (&value, g_slist_prepend (NULL, g_file_new_for_path (csv_path)));
+  g_signal_emit_by_name (target, "drop", &value, 10.0, 10.0, &accepted);
+  g_assert_true (accepted);
+  assistant = find_transient (window, AUD_TYPE_IMPORT_ASSISTANT);
+  g_assert_nonnull (assistant);
+  g_assert_true (aud_window_get_file (window) != NULL &&
+                 g_file_equal (aud_window_get_file (window), file));
+  gtk_window_destroy (assistant);
 
   close_window (window);
 }

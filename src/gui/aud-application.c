@@ -253,6 +253,7 @@ aud_application_startup (GApplication *app)
   static const char *quit_accels[] = { "<Control>q", NULL };
   static const char *close_accels[] = { "<Control>w", NULL };
   static const char *reload_accels[] = { "<Control>r", "F5", NULL };
+  static const char *import_accels[] = { "<Control>i", NULL };
   static const char *help_accels[] = { "<Control>question", NULL };
 
   G_APPLICATION_CLASS (aud_application_parent_class)->startup (app);
@@ -265,6 +266,7 @@ aud_application_startup (GApplication *app)
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "app.quit", quit_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "window.close", close_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.reload", reload_accels);
+  gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.import", import_accels);
   gtk_application_set_accels_for_action (GTK_APPLICATION (self), "win.show-help-overlay",
                                          help_accels);
 }

@@ -13,6 +13,7 @@
 #include "aud-browser-page.h"
 #include "aud-demo-workspace.h"
 #include "aud-format.h"
+#include "aud-import-assistant.h"
 #include "aud-progress.h"
 #include "aud-window.h"
 #include "aud-workspace-summary.h"
@@ -101,8 +102,7 @@ aud_window_update_actions (AudWindow *self)
 
   g_assert (AUD_IS_WINDOW (self));
 
-  /* The import assistant does not exist yet. */
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import", FALSE);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.import", !busy && self->file != NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.cancel",
                                  busy && gtk_widget_get_visible (GTK_WIDGET (self->cancel_button)));
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.reload", !busy && self->file != NULL);
@@ -740,9 +740,62 @@ bind_window_state (AudWindow *self,
   g_settings_bind (settings, "window-maximized", self, "maximized", flags);
 }
 
-/* Files dropped on the window are opened like files given on the command
- * line: a workspace shown elsewhere comes forward, others open in this
- * window when it shows none, else in a new one. */
+static void
+on_imported_cb (AudWindow *self)
+{
+  g_assert (AUD_IS_WINDOW (self));
+
+  if (self->file != NULL)
+    start_open (self, self->file, OPEN_EXISTING);
+}
+
+/* Starts the import assistant for @file into the workspace shown. */
+static void
+import_file (AudWindow *self,
+             GFile     *file)
+{
+  AudImportAssistant *assistant;
+
+  g_assert (AUD_IS_WINDOW (self));
+  g_assert (self->file != NULL);
+
+  assistant = aud_import_assistant_new (GTK_WINDOW (self), g_file_peek_path (self->file), file);
+  g_signal_connect_object (assistant, "imported", G_CALLBACK (on_imported_cb), self,
+                           G_CONNECT_SWAPPED);
+  gtk_window_present (GTK_WINDOW (assistant));
+}
+
+static void
+import_response_cb (GtkNativeDialog *dialog,
+                    int              response,
+                    AudWindow       *self)
+{
+  g_assert (AUD_IS_WINDOW (self));
+
+  if (response == GTK_RESPONSE_ACCEPT && self->file != NULL)
+    {
+      g_autoptr(GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+
+      import_file (self, file);
+    }
+
+  g_object_unref (dialog);
+  g_object_unref (self);
+}
+
+static gboolean
+is_workspace_file (GFile *file)
+{
+  g_autofree char *basename = g_file_get_basename (file);
+
+  return basename != NULL && g_str_has_suffix (basename, ".audiences");
+}
+
+/* Files dropped on the window: a data file goes to the import assistant
+ * when a workspace is shown; workspaces (and anything else) are opened
+ * like files given on the command line: a workspace shown elsewhere comes
+ * forward, others open in this window when it shows none, else in a new
+ * one. */
 static gboolean
 on_drop_cb (GtkDropTarget *target,
             const GValue  *value,
@@ -762,6 +815,13 @@ on_drop_cb (GtkDropTarget *target,
     g_ptr_array_add (files, l->data);
   if (files->len == 0)
     return FALSE;
+
+  if (self->file != NULL && !aud_window_get_busy (self) && files->len == 1 &&
+      !is_workspace_file (g_ptr_array_index (files, 0)))
+    {
+      import_file (self, g_ptr_array_index (files, 0));
+      return TRUE;
+    }
 
   g_application_open (app, (GFile **)files->pdata, files->len, "");
 
@@ -813,7 +873,27 @@ aud_window_import_action (GtkWidget  *widget,
                           const char *action_name,
                           GVariant   *parameter)
 {
-  /* Disabled in aud_window_update_actions() until imports are supported. */
+  AudWindow *self = AUD_WINDOW (widget);
+  g_autoptr(GtkFileFilter) data_files = gtk_file_filter_new ();
+  g_autoptr(GtkFileFilter) all = gtk_file_filter_new ();
+  static const char *patterns[] = { "*.csv", "*.tsv", "*.txt", "*.json", "*.jsonl", "*.ndjson" };
+  GtkFileChooserNative *native;
+
+  native = gtk_file_chooser_native_new (_("Import File"), GTK_WINDOW (self),
+                                        GTK_FILE_CHOOSER_ACTION_OPEN,
+                                        _("_Import"), _("_Cancel"));
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (native), TRUE);
+
+  gtk_file_filter_set_name (data_files, _("CSV and JSON Files"));
+  for (guint i = 0; i < G_N_ELEMENTS (patterns); i++)
+    gtk_file_filter_add_pattern (data_files, patterns[i]);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), data_files);
+  gtk_file_filter_set_name (all, _("All Files"));
+  gtk_file_filter_add_pattern (all, "*");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (native), all);
+
+  g_signal_connect (native, "response", G_CALLBACK (import_response_cb), g_object_ref (self));
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (native));
 }
 
 static void
