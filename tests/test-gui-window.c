@@ -783,6 +783,12 @@ test_window_drop (void)
   g_assert_nonnull (assistant);
   g_assert_true (aud_window_get_file (window) != NULL &&
                  g_file_equal (aud_window_get_file (window), file));
+
+  /* After an import the window reads the workspace again. */
+  g_signal_emit_by_name (assistant, "imported", NULL);
+  g_assert_true (aud_window_get_busy (window));
+  wait_idle (window);
+  g_assert_cmpstr (visible_page (window), ==, "overview");
   gtk_window_destroy (assistant);
 
   close_window (window);
