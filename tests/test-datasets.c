@@ -330,6 +330,9 @@ test_datasets_telco (void)
   g_autoptr(AudStore) store = NULL;
   g_autoptr(AudImportSummary) first = NULL;
   g_autoptr(AudImportSummary) second = NULL;
+  g_autoptr(GPtrArray) imports = NULL;
+  g_autoptr(GError) error = NULL;
+  AudImportSummary *logged;
   gint64 version;
 
   if (path == NULL)
@@ -370,7 +373,17 @@ test_datasets_telco (void)
   g_assert_cmpint (aud_store_count_customers (store), ==, 7043);
   g_assert_cmpint (aud_store_get_data_version (store), ==, version + 1);
   g_assert_cmpint (count_where (store, AUD_SCOPE_CUSTOMER, "Churn", "= 1", NULL), ==, 1869);
-  g_assert_cmpint (query_int (store, "SELECT count(*) FROM imports", NULL), ==, 2);
+
+  /* The import log, newest first. */
+  imports = aud_importer_list_imports (store, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (imports->len, ==, 2);
+  logged = imports->pdata[0];
+  g_assert_cmpint (logged->import_id, ==, second->import_id);
+  g_assert_cmpuint (logged->rows_read, ==, 7043);
+  g_assert_cmpuint (logged->rows_updated, ==, 7043);
+  g_assert_cmpstr (logged->sha256, ==, first->sha256);
+  g_assert_cmpint (((AudImportSummary *)imports->pdata[1])->import_id, ==, first->import_id);
   check_integrity (store);
 }
 
@@ -618,6 +631,20 @@ test_datasets_olist_customers (void)
   g_assert_cmpint (count_where (store, AUD_SCOPE_CUSTOMER, "customer_state", "= ?1",
                                 "RJ"), ==, 12852);
   check_integrity (store);
+
+  /* By person, as the preview proposes: a person seen again (2,997 of them,
+   * up to 17 times) updates the customer, the later row winning. */
+  g_clear_object (&store);
+  g_clear_pointer (&summary, aud_import_summary_free);
+  store = new_workspace ("olist-people");
+  summary = import_customers (store, path, "customer_unique_id", "customer_unique_id");
+  assert_counts (summary, 99441, 96096, 3345, 0);
+  g_assert_cmpint (aud_store_count_customers (store), ==, 96096);
+  /* Three rows in timbo, then the last one in pomerode. */
+  assert_customer_value (store, "customer_city", "f34cd7fd85a1f8baff886edf09567be3",
+                         "text:pomerode");
+  assert_customer_value (store, "customer_zip_code_prefix", "f34cd7fd85a1f8baff886edf09567be3",
+                         "text:89107");
 }
 
 static void
@@ -1087,6 +1114,30 @@ test_datasets_amazon_review_time (void)
   g_free (count.reason);
 }
 
+/* A file of reviews, each with its reviewer and time, is activity: the
+ * preview should propose events, and for events the epoch time column. */
+static void
+test_datasets_amazon_preview_kind (void)
+{
+  g_autofree char *path = dataset_path ("amazon-fashion-reviews/AMAZON_FASHION_5.json");
+  g_autoptr(AudImportPreview) preview = NULL;
+  g_autoptr(AudImportMapping) mapping = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (path == NULL)
+    return;
+
+  preview = aud_import_preview_new (path, NULL, NULL, 0, NULL, &error);
+  g_assert_no_error (error);
+  mapping = aud_import_preview_dup_mapping (preview, AUD_IMPORT_EVENTS);
+  g_assert_cmpstr (mapping->id_column, ==, "reviewerID");
+  g_assert_cmpstr (mapping->time_column, ==, "unixReviewTime");
+
+  if (preview->kind != AUD_IMPORT_EVENTS)
+    g_test_incomplete ("the preview proposes customers: inference gives no column the "
+                       "event-time or event-name role, so every file previews as customers");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1106,6 +1157,7 @@ main (int   argc,
   g_test_add_func ("/datasets/online-retail", test_datasets_online_retail);
   g_test_add_func ("/datasets/amazon", test_datasets_amazon);
   g_test_add_func ("/datasets/amazon-review-time", test_datasets_amazon_review_time);
+  g_test_add_func ("/datasets/amazon-preview-kind", test_datasets_amazon_preview_kind);
 
   return g_test_run ();
 }
