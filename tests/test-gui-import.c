@@ -132,6 +132,48 @@ child (AudImportAssistant *assistant,
   return object;
 }
 
+/* The first AdwPreferencesRow titled @title below @widget, or NULL. */
+static GtkWidget *
+find_row (GtkWidget  *widget,
+          const char *title)
+{
+  for (GtkWidget *w = gtk_widget_get_first_child (widget); w != NULL;
+       w = gtk_widget_get_next_sibling (w))
+    {
+      GtkWidget *found;
+
+      if (ADW_IS_PREFERENCES_ROW (w) &&
+          g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (w)), title) == 0)
+        return w;
+      if ((found = find_row (w, title)) != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* The first widget of @type (with style class @css_class, unless NULL)
+ * below @widget, depth first, or NULL. */
+static GtkWidget *
+find_child (GtkWidget  *widget,
+            GType       type,
+            const char *css_class)
+{
+  for (GtkWidget *w = gtk_widget_get_first_child (widget); w != NULL;
+       w = gtk_widget_get_next_sibling (w))
+    {
+      GtkWidget *found;
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (w, type) &&
+          (css_class == NULL || gtk_widget_has_css_class (w, css_class)))
+        return w;
+      if ((found = find_child (w, type, css_class)) != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
 static void
 activate (AudImportAssistant *assistant,
           const char         *action)
@@ -153,6 +195,7 @@ test_import_customers (void)
   const AudImportMapping *mapping;
   const AudImportSummary *summary;
   AudRejectsView *rejects;
+  GtkWidget *age, *age_type, *age_warning;
   gint64 deadline;
   guint n_imported = 0;
 
@@ -168,6 +211,18 @@ test_import_customers (void)
 
   activate (assistant, "import.next");
   g_assert_cmpstr (aud_import_assistant_get_step (assistant), ==, "mapping");
+
+  /* "29x" is not an integer: choosing that type warns. */
+  age = find_row (child (assistant, "columns_group"), "age");
+  g_assert_nonnull (age);
+  age_type = find_child (age, GTK_TYPE_DROP_DOWN, NULL);
+  age_warning = find_child (age, GTK_TYPE_LABEL, "warning");
+  g_assert_false (gtk_widget_get_visible (age_warning));
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (age_type), AUD_FIELD_INTEGER);
+  g_assert_cmpint (aud_import_mapping_get_column (mapping, "age")->format.type, ==,
+                   AUD_FIELD_INTEGER);
+  g_assert_true (gtk_widget_get_visible (age_warning));
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (age_warning)), ==, "1 value does not fit");
   maybe_hold (assistant, "mapping");
 
   activate (assistant, "import.start");
