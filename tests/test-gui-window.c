@@ -472,6 +472,26 @@ test_window_missing (void)
 }
 
 static void
+test_window_not_local (void)
+{
+  g_autoptr(GFile) file = g_file_new_for_uri ("http://example.com/shop.audiences");
+  AudWindow *window = aud_window_new (app);
+  AdwMessageDialog *dialog;
+
+  g_test_expect_message ("aud-window", G_LOG_LEVEL_WARNING, "*example.com*");
+  aud_window_open (window, file);
+  wait_idle (window);
+  g_test_assert_expected_messages ();
+
+  dialog = find_dialog (window);
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, "Could Not Open Workspace");
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "not a local file"));
+  g_assert_cmpstr (visible_page (window), ==, "none");
+  close_window (window);
+}
+
+static void
 test_window_create (void)
 {
   g_autofree char *path = workspace_path ("new.audiences");
@@ -545,9 +565,11 @@ test_window_demo (void)
   g_assert_cmpuint (imports->len, ==, 2);
   close_window (window);
 
-  /* The second time it is only opened. */
+  /* The second time it is only opened: no progress to show. */
   window = aud_window_new (app);
   aud_window_open_demo (window);
+  g_assert_false (gtk_widget_get_visible (child (window, "loading_progress")));
+  g_assert_false (gtk_widget_get_visible (child (window, "cancel_button")));
   wait_idle (window);
   g_assert_cmpstr (gtk_label_get_label (child (window, "customers_value_label")), ==, "200");
   close_window (window);
@@ -890,6 +912,7 @@ main (int   argc,
   g_test_add_func ("/gui-window/too-new", test_window_too_new);
   g_test_add_func ("/gui-window/corrupt", test_window_corrupt);
   g_test_add_func ("/gui-window/missing", test_window_missing);
+  g_test_add_func ("/gui-window/not-local", test_window_not_local);
   g_test_add_func ("/gui-window/create", test_window_create);
   g_test_add_func ("/gui-window/replace", test_window_replace);
   g_test_add_func ("/gui-window/demo", test_window_demo);

@@ -683,16 +683,23 @@ start_open (AudWindow *self,
   set_file (self, file);
   set_busy (self, cancellable);
 
+  /* Only a demo that does not exist yet has progress worth showing. */
+  if (mode == OPEN_DEMO && path != NULL && g_file_test (path, G_FILE_TEST_EXISTS))
+    mode = OPEN_EXISTING;
+
   task = g_task_new (self, cancellable, open_cb, NULL);
   g_task_set_source_tag (task, start_open);
+  data = g_new0 (OpenData, 1);
+  data->path = path != NULL ? g_strdup (path) : g_file_get_uri (file);
+  data->mode = mode;
+  data->progress = g_object_ref (self->progress);
+  g_task_set_task_data (task, data, (GDestroyNotify)open_data_free);
 
   if (path == NULL)
     {
-      g_autofree char *uri = g_file_get_uri (file);
-
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
                                _("%s is not a local file; workspaces must be on this computer"),
-                               uri);
+                               data->path);
       return;
     }
 
@@ -701,10 +708,6 @@ start_open (AudWindow *self,
   gtk_widget_set_visible (GTK_WIDGET (self->loading_progress), mode == OPEN_DEMO);
   gtk_widget_set_visible (GTK_WIDGET (self->loading_spinner), mode != OPEN_DEMO);
   gtk_widget_set_visible (GTK_WIDGET (self->cancel_button), mode == OPEN_DEMO);
-  /* Only a demo that does not exist yet has progress worth showing. */
-  if (mode == OPEN_DEMO && g_file_test (path, G_FILE_TEST_EXISTS))
-    mode = OPEN_EXISTING;
-
   adw_status_page_set_title (self->loading_page,
                              mode == OPEN_DEMO ? _("Preparing the Demo Workspace…") :
                              mode == OPEN_EXISTING ? _("Opening Workspace…") :
@@ -717,11 +720,6 @@ start_open (AudWindow *self,
                                  mode == OPEN_DEMO ? "io.github.audiences.Audiences-symbolic" : NULL);
   show_page (self, "loading");
 
-  data = g_new0 (OpenData, 1);
-  data->path = g_steal_pointer (&path);
-  data->mode = mode;
-  data->progress = g_object_ref (self->progress);
-  g_task_set_task_data (task, data, (GDestroyNotify)open_data_free);
   g_task_run_in_thread (task, open_thread);
 }
 
