@@ -714,6 +714,89 @@ test_record_model_paging (void)
   recorder_clear (&recorder);
 }
 
+/* The row ids of @model's rows in order, joined by ",". */
+static char *
+model_ids (AudRecordModel *model)
+{
+  GListModel *list = G_LIST_MODEL (model);
+  g_autoptr(GString) ids = g_string_new (NULL);
+
+  for (guint i = 0; i < g_list_model_get_n_items (list); i++)
+    {
+      g_autoptr(AudRecord) record = g_list_model_get_item (list, i);
+
+      g_string_append_printf (ids, "%s%" G_GINT64_FORMAT, i > 0 ? "," : "",
+                              aud_record_get_id (record));
+    }
+
+  return g_string_free (g_steal_pointer (&ids), FALSE);
+}
+
+/* The row ids @sql selects, joined by ",". */
+static char *
+query_ids (AudStore   *store,
+           const char *sql)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(sqlite3_stmt) stmt = aud_store_prepare (store, sql, &error);
+  g_autoptr(GString) ids = g_string_new (NULL);
+
+  g_assert_no_error (error);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (ids, "%s%" G_GINT64_FORMAT, ids->len > 0 ? "," : "",
+                            (gint64)sqlite3_column_int64 (stmt, 0));
+
+  return g_string_free (g_steal_pointer (&ids), FALSE);
+}
+
+/* All events by time merge the event names' index ranges: the order must
+ * be exactly that of sorting by time, then row id, ties included. */
+static void
+test_record_model_events_by_time (void)
+{
+  g_autofree char *path = temp_workspace ("times.audiences");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AudStore) store = NULL;
+  g_autoptr(AudRecordModel) model = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *ids = NULL;
+
+  store = aud_store_open (path, AUD_STORE_OPEN_CREATE, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < 4; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("event %u", i);
+
+      aud_store_intern_event_name (store, name, &error);
+      g_assert_no_error (error);
+    }
+  /* 3000 events of three names (one name has none) over 300 seconds. */
+  exec (store, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) "
+               "INSERT INTO events (customer_key, name, ts) "
+               "SELECT 'K', 1 + (i * 7) % 3, 1700000000 + (i * 7919) % 300 FROM n");
+
+  model = open_model (path, AUD_SCOPE_EVENT);
+  aud_record_model_set_sort (model, EV_TIME, FALSE);
+  refresh (model);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 3000);
+  expected = query_ids (store, "SELECT id FROM events ORDER BY ts, id");
+  ids = model_ids (model);
+  g_assert_cmpstr (ids, ==, expected);
+
+  g_free (expected);
+  g_free (ids);
+  aud_record_model_set_sort (model, EV_TIME, TRUE);
+  refresh (model);
+  expected = query_ids (store, "SELECT id FROM events ORDER BY ts DESC, id DESC");
+  ids = model_ids (model);
+  g_assert_cmpstr (ids, ==, expected);
+
+  /* No events at all. */
+  exec (store, "DELETE FROM events");
+  refresh (model);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (model)), ==, 0);
+}
+
 typedef struct
 {
   gboolean  done;
@@ -827,6 +910,7 @@ main (int   argc,
   g_test_add_func ("/record-model/search-folded", test_record_model_search_folded);
   g_test_add_func ("/record-model/subset", test_record_model_subset);
   g_test_add_func ("/record-model/events", test_record_model_events);
+  g_test_add_func ("/record-model/events-by-time", test_record_model_events_by_time);
   g_test_add_func ("/record-model/paging", test_record_model_paging);
   g_test_add_func ("/record-model/async", test_record_model_async);
   g_test_add_func ("/record-model/errors", test_record_model_errors);

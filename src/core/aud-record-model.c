@@ -52,6 +52,7 @@ typedef struct
   SearchKind    search;
   gboolean      not_null;       /* never blank */
   gboolean      unique;         /* never blank, never twice: ordered by an index */
+  gboolean      time;           /* events.ts: ordered by merging the name index */
 } Column;
 
 /* What a model shows; immutable once built, so workers share it
@@ -316,7 +317,7 @@ table_new (AudStore  *store,
       g_ptr_array_add (table->columns, column);
       /* Translators: the title of the column of event times */
       column = column_new (_("Time"), "ts", AUD_FIELD_DATETIME, 0);
-      column->not_null = TRUE;
+      column->not_null = column->time = TRUE;
       g_ptr_array_add (table->columns, column);
     }
 
@@ -734,6 +735,227 @@ add_to_array (guint32  id,
     g_array_append_val (builder->ids, id);
 }
 
+/* One event name's events in time order (the events_by_name_time index),
+ * read a run of equal times at a time with the run sorted by row id. */
+typedef struct
+{
+  sqlite3_stmt *stmt;
+  gboolean      descending;
+  GArray       *run;            /* guint32 row ids of one time, in order */
+  guint         next;           /* the current one in run */
+  gint64        ts;             /* the time of run */
+  gboolean      ahead;          /* a row of the next run was read */
+  gint64        ahead_ts;
+  guint32       ahead_id;
+} TimeStream;
+
+static void
+time_stream_clear (TimeStream *stream)
+{
+  g_clear_pointer (&stream->stmt, sqlite3_finalize);
+  g_clear_pointer (&stream->run, g_array_unref);
+}
+
+static int
+compare_ids (gconstpointer a,
+             gconstpointer b)
+{
+  guint32 x = *(const guint32 *)a;
+  guint32 y = *(const guint32 *)b;
+
+  return x < y ? -1 : x > y;
+}
+
+/* Reads one row into the look-ahead; FALSE at the end or on an error
+ * (then @error is set). */
+static gboolean
+time_stream_read (AudStore    *store,
+                  TimeStream  *stream,
+                  GError     **error)
+{
+  gint64 id;
+  int rc = sqlite3_step (stream->stmt);
+
+  if (rc != SQLITE_ROW)
+    {
+      if (rc != SQLITE_DONE)
+        aud_store_set_error (store, rc, error);
+      return FALSE;
+    }
+
+  id = sqlite3_column_int64 (stream->stmt, 0);
+  if (id < 0 || id > G_MAXUINT32)
+    {
+      g_set_error (error, AUD_STORE_ERROR, AUD_STORE_ERROR_INVALID,
+                   _("The row id %" G_GINT64_FORMAT " is too large to list"), id);
+      return FALSE;
+    }
+
+  stream->ahead = TRUE;
+  stream->ahead_ts = sqlite3_column_int64 (stream->stmt, 1);
+  stream->ahead_id = (guint32)id;
+
+  return TRUE;
+}
+
+/* Moves to the next run; it is empty at the end of the stream. Returns
+ * FALSE with @error set on an error. */
+static gboolean
+time_stream_next_run (AudStore    *store,
+                      TimeStream  *stream,
+                      GError     **error)
+{
+  g_array_set_size (stream->run, 0);
+  stream->next = 0;
+
+  if (!stream->ahead)
+    return TRUE;
+
+  stream->ts = stream->ahead_ts;
+  do
+    {
+      g_array_append_val (stream->run, stream->ahead_id);
+      stream->ahead = FALSE;
+      if (!time_stream_read (store, stream, error) && error != NULL && *error != NULL)
+        return FALSE;
+    }
+  while (stream->ahead && stream->ahead_ts == stream->ts);
+
+  g_array_sort (stream->run, compare_ids);
+  if (stream->descending)
+    for (guint i = 0, j = stream->run->len - 1; i < j; i++, j--)
+      {
+        guint32 tmp = g_array_index (stream->run, guint32, i);
+
+        g_array_index (stream->run, guint32, i) = g_array_index (stream->run, guint32, j);
+        g_array_index (stream->run, guint32, j) = tmp;
+      }
+
+  return TRUE;
+}
+
+/* Whether stream @a's current event comes before @b's. */
+static gboolean
+time_stream_before (const TimeStream *a,
+                    const TimeStream *b)
+{
+  guint32 a_id = g_array_index (a->run, guint32, a->next);
+  guint32 b_id = g_array_index (b->run, guint32, b->next);
+
+  if (a->descending)
+    return a->ts > b->ts || (a->ts == b->ts && a_id > b_id);
+
+  return a->ts < b->ts || (a->ts == b->ts && a_id < b_id);
+}
+
+/* Sifts heap[i] down a binary heap of streams ordered by time_stream_before. */
+static void
+sift_down (TimeStream **heap,
+           guint        n,
+           guint        i)
+{
+  for (;;)
+    {
+      guint first = i;
+      guint left = 2 * i + 1;
+      guint right = left + 1;
+      TimeStream *tmp;
+
+      if (left < n && time_stream_before (heap[left], heap[first]))
+        first = left;
+      if (right < n && time_stream_before (heap[right], heap[first]))
+        first = right;
+      if (first == i)
+        return;
+
+      tmp = heap[i];
+      heap[i] = heap[first];
+      heap[first] = tmp;
+      i = first;
+    }
+}
+
+/* All events by time, ties by row id: sorting millions of rows is slow, but
+ * the events_by_name_time index holds each name's events in time order, so
+ * merging one stream per name costs a read of the index. */
+static GArray *
+list_events_by_time (AudStore     *store,
+                     gboolean      descending,
+                     GError      **error)
+{
+  g_autoptr(GArray) ids = g_array_new (FALSE, FALSE, sizeof (guint32));
+  g_autoptr(GArray) names = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree TimeStream *streams = NULL;
+  g_autofree TimeStream **heap = NULL;
+  g_autofree char *sql = NULL;
+  g_autoptr(GError) local_error = NULL;
+  guint n_streams = 0;
+  guint n = 0;
+  int rc;
+
+  if ((stmt = aud_store_prepare (store, "SELECT id FROM event_names", error)) == NULL)
+    return NULL;
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 name = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (names, name);
+    }
+  if (rc != SQLITE_DONE)
+    {
+      aud_store_set_error (store, rc, error);
+      return NULL;
+    }
+
+  streams = g_new0 (TimeStream, names->len);
+  heap = g_new0 (TimeStream *, names->len);
+  sql = g_strdup_printf ("SELECT id, ts FROM events WHERE name = ?1 ORDER BY ts %s",
+                         descending ? "DESC" : "ASC");
+
+  while (n_streams < names->len)
+    {
+      TimeStream *stream = &streams[n_streams];
+
+      stream->descending = descending;
+      stream->run = g_array_new (FALSE, FALSE, sizeof (guint32));
+      if ((stream->stmt = aud_store_prepare (store, sql, &local_error)) == NULL)
+        break;
+      sqlite3_bind_int64 (stream->stmt, 1, g_array_index (names, gint64, n_streams));
+      n_streams++;
+      if ((!time_stream_read (store, stream, &local_error) && local_error != NULL) ||
+          !time_stream_next_run (store, stream, &local_error))
+        break;
+      if (stream->run->len > 0)
+        heap[n++] = stream;
+    }
+
+  for (guint i = n / 2; local_error == NULL && i-- > 0;)
+    sift_down (heap, n, i);
+
+  while (local_error == NULL && n > 0)
+    {
+      TimeStream *first = heap[0];
+
+      g_array_append_val (ids, g_array_index (first->run, guint32, first->next));
+      if (++first->next == first->run->len &&
+          time_stream_next_run (store, first, &local_error) && first->run->len == 0)
+        heap[0] = heap[--n];
+      sift_down (heap, n, 0);
+    }
+
+  for (guint i = 0; i < names->len; i++)
+    time_stream_clear (&streams[i]);
+
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+
+  return g_steal_pointer (&ids);
+}
+
 /* The row ids of @query's rows in order, read with @store. A table sorted
  * by row id becomes a range (all rows, dense ids) or a bitmap; one sorted by
  * a column an array. */
@@ -800,6 +1022,14 @@ build_index (AudStore     *store,
         roaring_bitmap_and_inplace (index->bitmap, query->subset);
       roaring_bitmap_run_optimize (index->bitmap);
       index->n = roaring_bitmap_get_cardinality (index->bitmap);
+    }
+  else if (query->table->scope == AUD_SCOPE_EVENT && !has_filter (query) &&
+           ((const Column *)g_ptr_array_index (query->table->columns, query->sort_column))->time)
+    {
+      index->kind = INDEX_ARRAY;
+      if ((index->ids = list_events_by_time (store, query->descending, error)) == NULL)
+        return NULL;
+      index->n = index->ids->len;
     }
   else
     {
