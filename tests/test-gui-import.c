@@ -87,6 +87,12 @@ wait_idle (AudImportAssistant *assistant)
   settle ();
 }
 
+static gboolean
+tick_cb (gpointer user_data)
+{
+  return G_SOURCE_CONTINUE;
+}
+
 /* Holds the window on @step for a screenshot when asked to. */
 static void
 maybe_hold (AudImportAssistant *assistant,
@@ -94,14 +100,18 @@ maybe_hold (AudImportAssistant *assistant,
 {
   const char *seconds = g_getenv ("AUD_TEST_SHOT_SECONDS");
   gint64 until;
+  guint wake;
 
   if (g_strcmp0 (g_getenv ("AUD_TEST_SHOT_STEP"), step) != 0)
     return;
 
   until = g_get_monotonic_time () +
           (seconds != NULL ? atoi (seconds) : 4) * G_USEC_PER_SEC;
+  /* A tick, so the blocking iteration wakes up to look at the time. */
+  wake = g_timeout_add (100, tick_cb, NULL);
   while (g_get_monotonic_time () < until)
-    g_main_context_iteration (NULL, FALSE), g_usleep (10000);
+    g_main_context_iteration (NULL, TRUE);
+  g_source_remove (wake);
 }
 
 static AudImportAssistant *

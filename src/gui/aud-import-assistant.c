@@ -826,6 +826,7 @@ on_progress_notify_cb (AudImportAssistant *self)
   g_autofree char *text = NULL;
 
   gtk_progress_bar_set_fraction (self->progress_bar, fraction);
+  g_debug ("Import progress: %.3f, %" G_GINT64_FORMAT " rows", fraction, n);
 
   if (seconds < 0.5 || n == 0)
     {
@@ -1039,12 +1040,13 @@ start_action (GtkWidget  *widget,
   self->import_cancellable = g_cancellable_new ();
   self->progress = aud_progress_new ();
   self->import_started = g_get_monotonic_time ();
-  g_signal_connect_swapped (self->progress, "notify", G_CALLBACK (on_progress_notify_cb), self);
+  g_signal_connect_swapped (self->progress, "notify::n-processed",
+                            G_CALLBACK (on_progress_notify_cb), self);
 
   name = g_file_get_basename (self->file);
   adw_status_page_set_description (self->progress_page, name);
   gtk_progress_bar_set_fraction (self->progress_bar, 0);
-  gtk_label_set_text (self->progress_label, "");
+  gtk_label_set_text (self->progress_label, _("Starting…"));
   show_step (self, "progress");
 
   aud_importer_run_async (store, g_file_peek_path (self->file), self->mapping,
