@@ -95,11 +95,14 @@ static const char *criteria[] = {
   "{\"event\":\"*\",\"where\":[{\"property\":\"@hour\",\"op\":\"between\",\"value\":[18,23]},"
   "{\"property\":\"@weekday\",\"op\":\"in\",\"value\":[6,7]}],"
   "\"when\":{\"more_than_days_ago\":7},\"count\":{\"op\":\"ge\",\"value\":5}}",
-  "{\"event\":\"product_view\",\"where\":[{\"property\":\"category\",\"op\":\"eq\",\"value\":\"shoes\"}],"
-  "\"when\":{\"between\":[\"2024-01-01\",\"2024-06-30\"]},\"count\":{\"op\":\"between\",\"value\":[2,5]}}",
+  "{\"event\":\"product_view\","
+  "\"where\":[{\"property\":\"category\",\"op\":\"eq\",\"value\":\"shoes\"}],"
+  "\"when\":{\"between\":[\"2024-01-01\",\"2024-06-30\"]},"
+  "\"count\":{\"op\":\"between\",\"value\":[2,5]}}",
   "{\"event\":\"purchase\",\"count\":{\"op\":\"eq\",\"value\":0}}",
   "{\"event\":\"feature_used\",\"count\":{\"op\":\"ge\",\"value\":3},\"distinct\":\"feature\"}",
-  "{\"event\":\"purchase\",\"aggregate\":{\"fn\":\"sum\",\"property\":\"amount\",\"op\":\"gt\",\"value\":500}}",
+  "{\"event\":\"purchase\","
+  "\"aggregate\":{\"fn\":\"sum\",\"property\":\"amount\",\"op\":\"gt\",\"value\":500}}",
   "{\"event\":\"login\",\"when\":{\"more_than_days_ago\":60},\"occurrence\":\"last\"}",
   /* situational, membership, holdout */
   "{\"near\":{\"lat\":52.52,\"lon\":13.405,\"km\":50}}",
@@ -120,8 +123,7 @@ test_builder_model_round_trip (void)
   for (guint i = 0; i < G_N_ELEMENTS (criteria); i++)
     {
       g_autofree char *alone = g_strdup_printf ("{\"format\":1,\"match\":%s}", criteria[i]);
-      g_autofree char *grouped = g_strdup_printf ("{\"format\":1,\"name\":\"s\",\"match\":{\"all\":[%s]}}",
-                                                  criteria[i]);
+      g_autofree char *grouped = NULL;
       g_autoptr(AudSegmentDoc) doc = doc_for (alone);
       g_autoptr(AudSegmentDoc) built = aud_segment_doc_new ();
       g_autoptr(JsonNode) node = node_from (criteria[i]);
@@ -131,6 +133,8 @@ test_builder_model_round_trip (void)
       g_autofree char *again = NULL;
       g_autofree char *path = NULL;
 
+      grouped = g_strdup_printf ("{\"format\":1,\"name\":\"s\",\"match\":{\"all\":[%s]}}",
+                                 criteria[i]);
       assert_doc (doc, alone);
       g_assert_nonnull (aud_segment_doc_lookup (doc, "match"));
       g_assert_cmpstr (aud_segment_doc_lookup (doc, "match")->canonical, ==, criteria[i]);
@@ -175,8 +179,10 @@ test_builder_model_templates (void)
     { AUD_FIELD_INTEGER, AUD_ROLE_NONE, "{\"field\":\"f\",\"op\":\"ge\",\"value\":0}" },
     { AUD_FIELD_DECIMAL, AUD_ROLE_NONE, "{\"field\":\"f\",\"op\":\"ge\",\"value\":0}" },
     { AUD_FIELD_DATE, AUD_ROLE_NONE, "{\"field\":\"f\",\"op\":\"within_last_days\",\"value\":30}" },
-    { AUD_FIELD_DATE, AUD_ROLE_BIRTH_DATE, "{\"field\":\"f\",\"op\":\"age_between\",\"value\":[18,34]}" },
-    { AUD_FIELD_DATETIME, AUD_ROLE_NONE, "{\"field\":\"f\",\"op\":\"within_last_days\",\"value\":30}" },
+    { AUD_FIELD_DATE, AUD_ROLE_BIRTH_DATE,
+      "{\"field\":\"f\",\"op\":\"age_between\",\"value\":[18,34]}" },
+    { AUD_FIELD_DATETIME, AUD_ROLE_NONE,
+      "{\"field\":\"f\",\"op\":\"within_last_days\",\"value\":30}" },
     { AUD_FIELD_BOOLEAN, AUD_ROLE_CONSENT_EMAIL, "{\"field\":\"f\",\"op\":\"is_true\"}" },
   };
   g_autoptr(AudSegmentDoc) doc = aud_segment_doc_new ();
@@ -363,7 +369,8 @@ test_builder_model_none_groups (void)
   g_assert_true (aud_segment_doc_insert (doc, "match", -1, b, &path, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (path, ==, "match.not.any[1]");
-  assert_doc (doc, "{\"format\":1,\"match\":{\"not\":{\"any\":[{\"segment\":\"a\"},{\"segment\":\"b\"}]}}}");
+  assert_doc (doc, "{\"format\":1,\"match\":{\"not\":{\"any\":"
+                   "[{\"segment\":\"a\"},{\"segment\":\"b\"}]}}}");
 
   g_clear_pointer (&children, g_ptr_array_unref);
   children = aud_segment_doc_group_children (aud_segment_doc_lookup (doc, "match"));
@@ -421,8 +428,8 @@ test_builder_model_undo (void)
   /* Typing "Berlin" letter by letter is one step. */
   for (guint i = 0; i < G_N_ELEMENTS (values); i++)
     {
-      g_autofree char *json = g_strdup_printf ("{\"field\":\"city\",\"op\":\"eq\",\"value\":\"%s\"}",
-                                               values[i]);
+      g_autofree char *json = g_strdup_printf ("{\"field\":\"city\",\"op\":\"eq\","
+                                               "\"value\":\"%s\"}", values[i]);
       g_autoptr(JsonNode) node = node_from (json);
 
       g_assert_true (aud_segment_doc_replace (doc, "match.all[0]", node, "value:match.all[0]",
@@ -500,7 +507,8 @@ static void
 test_builder_model_refused (void)
 {
   g_autoptr(AudSegmentDoc) doc = doc_for ("{\"match\":{\"all\":[{\"event\":\"login\"}]}}");
-  g_autoptr(JsonNode) bad_op = node_from ("{\"event\":\"login\",\"count\":{\"op\":\"gte\",\"value\":1}}");
+  g_autoptr(JsonNode) bad_op = node_from ("{\"event\":\"login\","
+                                          "\"count\":{\"op\":\"gte\",\"value\":1}}");
   g_autoptr(JsonNode) bad_bucket = node_from ("{\"bucket\":{\"from\":50,\"to\":10,\"salt\":\"\"}}");
   g_autoptr(JsonNode) two_kinds = node_from ("{\"all\":[],\"any\":[]}");
   g_autoptr(GError) error = NULL;
@@ -623,7 +631,8 @@ make_store (void)
   g_assert_no_error (error);
 
   city = add_field (store, AUD_SCOPE_CUSTOMER, "city", AUD_FIELD_TEXT, AUD_ROLE_CITY, 0);
-  country = add_field (store, AUD_SCOPE_CUSTOMER, "country", AUD_FIELD_CATEGORY, AUD_ROLE_COUNTRY, 0);
+  country = add_field (store, AUD_SCOPE_CUSTOMER, "country", AUD_FIELD_CATEGORY, AUD_ROLE_COUNTRY,
+                       0);
   lat = add_field (store, AUD_SCOPE_CUSTOMER, "lat", AUD_FIELD_DECIMAL, AUD_ROLE_LATITUDE, 2);
   lon = add_field (store, AUD_SCOPE_CUSTOMER, "lon", AUD_FIELD_DECIMAL, AUD_ROLE_LONGITUDE, 2);
   ltv = add_field (store, AUD_SCOPE_CUSTOMER, "ltv", AUD_FIELD_DECIMAL, AUD_ROLE_NONE, 2);

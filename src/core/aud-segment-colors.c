@@ -68,7 +68,8 @@ aud_segment_dup_color (AudStore    *store,
   g_return_val_if_fail (AUD_IS_STORE (store), NULL);
   g_return_val_if_fail (name != NULL, NULL);
 
-  if ((stmt = aud_store_prepare (store, "SELECT color FROM segments WHERE name = ?1", error)) == NULL)
+  stmt = aud_store_prepare (store, "SELECT color FROM segments WHERE name = ?1", error);
+  if (stmt == NULL)
     return NULL;
 
   sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);

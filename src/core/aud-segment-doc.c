@@ -718,7 +718,8 @@ aud_segment_doc_remove (AudSegmentDoc  *self,
   if (location.array != NULL)
     json_array_remove_element (location.array, location.index);
   else if (strcmp (path, "match") == 0)
-    json_object_set_member (location.object, "match", aud_segment_doc_template_group (AUD_GROUP_ALL));
+    json_object_set_member (location.object, "match",
+                            aud_segment_doc_template_group (AUD_GROUP_ALL));
   else
     json_object_set_member (location.object, "not", aud_segment_doc_template_group (AUD_GROUP_ANY));
 

@@ -98,7 +98,7 @@ aud_suggest_values (AudStore      *store,
                     GCancellable  *cancellable,
                     GError       **error)
 {
-  g_autoptr(GPtrArray) values = g_ptr_array_new_with_free_func ((GDestroyNotify)aud_value_count_free);
+  g_autoptr(GPtrArray) values = NULL;
   g_autoptr(AudField) field = NULL;
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autofree char *column = NULL;
@@ -110,6 +110,7 @@ aud_suggest_values (AudStore      *store,
   g_return_val_if_fail (AUD_IS_STORE (store), NULL);
   g_return_val_if_fail (name != NULL, NULL);
 
+  values = g_ptr_array_new_with_free_func ((GDestroyNotify)aud_value_count_free);
   if ((field = aud_store_dup_field (store, scope, name)) == NULL)
     {
       g_set_error (error, AUD_STORE_ERROR, AUD_STORE_ERROR_NOT_FOUND,

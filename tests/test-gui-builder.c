@@ -1,0 +1,573 @@
+/* test-gui-builder.c
+ *
+ * Copyright 2026 The Audiences authors
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ *
+ * The segment builder over a demo workspace (2,000 customers, 30,000
+ * events), used as a user would: criteria added from the "Add Criterion"
+ * menu, values ticked, typed and picked in their editors, undo, the switch
+ * that disables a layer, the funnel, the sample and the explanation; and
+ * the list of saved segments. Every count shown is checked against the
+ * engine's count of the same definition. Needs a display (the test suite
+ * runs it under Xvfb).
+ */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <adwaita.h>
+
+#include "aud-criterion-row.h"
+#include "aud-demo-workspace.h"
+#include "aud-format.h"
+#include "aud-funnel-view.h"
+#include "aud-group-card.h"
+#include "aud-picker-popover.h"
+#include "aud-record-model.h"
+#include "aud-segment-colors.h"
+#include "aud-segment-editor.h"
+#include "aud-segment-list.h"
+#include "aud-value-editor.h"
+
+/* A demo workspace of this test's own. */
+static char *
+make_demo_workspace (void)
+{
+  g_autofree char *path = NULL;
+  g_autoptr(AudProgress) progress = aud_progress_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir_with_parents (g_get_user_data_dir (), 0700), ==, 0);
+  path = g_build_filename (g_get_user_data_dir (), "demo.audiences", NULL);
+
+  g_setenv ("AUD_DEMO_CUSTOMERS", "2000", TRUE);
+  g_setenv ("AUD_DEMO_EVENTS", "30000", TRUE);
+  g_assert_true (aud_demo_workspace_create (path, progress, NULL, &error));
+  g_assert_no_error (error);
+
+  return g_steal_pointer (&path);
+}
+
+static void
+wait_until (gboolean (*done) (gpointer),
+            gpointer  data)
+{
+  gint64 deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (!done (data))
+    {
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+    }
+}
+
+/* Lets idles (the builder showing the document) run. */
+static void
+settle (void)
+{
+  for (guint i = 0; i < 5; i++)
+    while (g_main_context_iteration (NULL, FALSE))
+      ;
+}
+
+static gboolean
+count_shown (gpointer data)
+{
+  AudSegmentEditor *editor = data;
+
+  return !aud_segment_editor_get_updating (editor) && aud_segment_editor_get_count (editor) >= 0;
+}
+
+static gpointer
+editor_child (AudSegmentEditor *editor,
+              const char       *name)
+{
+  GObject *object = gtk_widget_get_template_child (GTK_WIDGET (editor), AUD_TYPE_SEGMENT_EDITOR,
+                                                   name);
+
+  g_assert_nonnull (object);
+  return object;
+}
+
+/* The count as the page shows it, after the next edit's count arrived. */
+static const char *
+wait_count_label (AudSegmentEditor *editor)
+{
+  settle ();
+  wait_until (count_shown, editor);
+
+  return gtk_label_get_label (editor_child (editor, "count_label"));
+}
+
+/* The engine's count of the definition in the editor, as the page would
+ * show it. */
+static char *
+engine_count (AudSegmentEditor *editor,
+              const char       *path)
+{
+  g_autoptr(AudStore) store = NULL;
+  g_autoptr(AudEngine) engine = aud_engine_new ();
+  g_autoptr(GError) error = NULL;
+  AudSegmentDoc *doc = aud_segment_editor_get_doc (editor);
+  AudCount count;
+
+  store = aud_store_open (path, AUD_STORE_OPEN_READ_ONLY, &error);
+  g_assert_no_error (error);
+  g_assert_true (aud_engine_count (engine, store, aud_segment_doc_get_segment (doc),
+                                   aud_engine_get_default_now (store), &count, NULL, &error));
+  g_assert_no_error (error);
+
+  return aud_format_count (count.count);
+}
+
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found;
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (child, type))
+        return child;
+      if ((found = find_descendant (child, type)) != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+static AudGroupCard *
+root_card (AudSegmentEditor *editor)
+{
+  GtkWidget *card = find_descendant (GTK_WIDGET (editor), AUD_TYPE_GROUP_CARD);
+
+  g_assert_nonnull (card);
+  return AUD_GROUP_CARD (card);
+}
+
+static AudCriterionRow *
+row_at (AudSegmentEditor *editor,
+        const char       *path)
+{
+  AudCriterionRow *row;
+
+  settle ();
+  row = aud_group_card_find_row (root_card (editor), path);
+  g_assert_nonnull (row);
+
+  return row;
+}
+
+/* Opens the editor of a part of a row's sentence, as a click does. */
+static GtkPopover *
+open_slot (AudCriterionRow *row,
+           const char      *slot)
+{
+  GtkMenuButton *button = aud_criterion_row_get_slot (row, slot);
+  GtkPopover *popover;
+
+  g_assert_nonnull (button);
+  gtk_menu_button_popup (button);
+  settle ();
+  popover = gtk_menu_button_get_popover (button);
+  g_assert_nonnull (popover);
+
+  return popover;
+}
+
+static void
+pick (AudCriterionRow *row,
+      const char      *slot,
+      const char      *choice)
+{
+  GtkPopover *popover = open_slot (row, slot);
+
+  g_assert_true (AUD_IS_PICKER_POPOVER (popover));
+  g_assert_true (aud_picker_popover_pick (AUD_PICKER_POPOVER (popover), choice));
+  settle ();
+}
+
+static void
+spin (AudCriterionRow *row,
+      const char      *slot,
+      double           value)
+{
+  GtkPopover *popover = open_slot (row, slot);
+  GtkWidget *input;
+
+  g_assert_true (AUD_IS_VALUE_EDITOR (popover));
+  input = aud_value_editor_get_input (AUD_VALUE_EDITOR (popover));
+  g_assert_true (GTK_IS_SPIN_BUTTON (input));
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (input), value);
+  gtk_popover_popdown (popover);
+  settle ();
+}
+
+static AudSegmentEditor *
+open_editor (const char  *path,
+             GtkWindow  **window)
+{
+  AudSegmentEditor *editor = aud_segment_editor_new (NULL);
+  g_autoptr(AudSegment) empty = aud_segment_parse ("{\"name\":\"Test\",\"match\":{\"all\":[]}}",
+                                                   -1, NULL);
+
+  *window = GTK_WINDOW (gtk_window_new ());
+  gtk_window_set_default_size (*window, 1200, 800);
+  gtk_window_set_child (*window, GTK_WIDGET (editor));
+  gtk_window_present (*window);
+
+  aud_segment_editor_set_workspace (editor, path);
+  aud_segment_editor_load (editor, empty, NULL);
+
+  return editor;
+}
+
+static char *
+doc_json (AudSegmentEditor *editor)
+{
+  return aud_segment_doc_to_json (aud_segment_editor_get_doc (editor), FALSE);
+}
+
+/* Three layers built through the widgets; the count shown is the engine's
+ * count of the definition they made; undo brings back the count before. */
+static void
+test_builder_three_layers (void)
+{
+  g_autofree char *path = make_demo_workspace ();
+  g_autofree char *expected = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *before_last = NULL;
+  g_autofree char *two_layers = NULL;
+  GtkWindow *window = NULL;
+  AudSegmentEditor *editor = open_editor (path, &window);
+  AudGroupCard *card;
+  AudGroupCard *nested;
+  AudCriterionRow *row;
+  GtkPopover *popover;
+
+  /* Nothing yet: everyone. */
+  g_assert_cmpstr (wait_count_label (editor), ==, "2,000");
+
+  /* 1. Country is one of DE, FR: picked in the "Add Criterion" menu, the
+   * values ticked in the editor that opens. */
+  card = root_card (editor);
+  gtk_widget_activate_action (GTK_WIDGET (card), "card.add", "s", "field:country");
+  row = row_at (editor, "match.all[0]");
+  popover = gtk_menu_button_get_popover (aud_criterion_row_get_slot (row, "value"));
+  g_assert_true (AUD_IS_VALUE_EDITOR (popover));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (popover)));
+  {
+    g_autoptr(JsonNode) values = json_from_string ("[\"DE\",\"FR\"]", NULL);
+
+    aud_value_editor_set_value (AUD_VALUE_EDITOR (popover), values);
+  }
+  gtk_popover_popdown (popover);
+  expected = engine_count (editor, path);
+  g_assert_cmpstr (wait_count_label (editor), ==, expected);
+  g_assert_cmpstr (expected, !=, "2,000");
+  {
+    g_autofree char *sentence = aud_criterion_row_dup_sentence (row_at (editor, "match.all[0]"));
+
+    g_assert_cmpstr (sentence, ==, "Country is one of DE, FR");
+  }
+
+  /* 2. Did purchase in the last 90 days (the menu gives 30). */
+  gtk_widget_activate_action (GTK_WIDGET (root_card (editor)), "card.add", "s", "event:purchase");
+  row = row_at (editor, "match.all[1]");
+  spin (row, "days", 90);
+  g_clear_pointer (&expected, g_free);
+  expected = engine_count (editor, path);
+  g_assert_cmpstr (wait_count_label (editor), ==, expected);
+  two_layers = g_strdup (expected);
+  {
+    g_autofree char *sentence = aud_criterion_row_dup_sentence (row_at (editor, "match.all[1]"));
+
+    g_assert_cmpstr (sentence, ==, "Did purchase at least 1 time in the last 90 days");
+  }
+
+  /* 3. Any of: email opt-in, or a lifetime value above 100. */
+  gtk_widget_activate_action (GTK_WIDGET (root_card (editor)), "card.add", "s", "group:any");
+  settle ();
+  nested = aud_group_card_find_card (root_card (editor), "match.all[2]");
+  g_assert_nonnull (nested);
+  gtk_widget_activate_action (GTK_WIDGET (nested), "card.add", "s", "field:email_opt_in");
+  settle ();
+  nested = aud_group_card_find_card (root_card (editor), "match.all[2]");
+  gtk_widget_activate_action (GTK_WIDGET (nested), "card.add", "s", "field:lifetime_value");
+  row = row_at (editor, "match.all[2].any[1]");
+  gtk_popover_popdown (gtk_menu_button_get_popover (aud_criterion_row_get_slot (row, "value")));
+  pick (row, "op", "gt");
+  g_clear_pointer (&before_last, g_free);
+  before_last = g_strdup (wait_count_label (editor));
+  spin (row_at (editor, "match.all[2].any[1]"), "value", 100);
+
+  json = doc_json (editor);
+  g_assert_cmpstr (json, ==,
+                   "{\"format\":1,\"name\":\"Test\",\"match\":{\"all\":["
+                   "{\"field\":\"country\",\"op\":\"in\",\"value\":[\"DE\",\"FR\"]},"
+                   "{\"event\":\"purchase\",\"when\":{\"within_last_days\":90}},"
+                   "{\"any\":[{\"field\":\"email_opt_in\",\"op\":\"is_true\"},"
+                   "{\"field\":\"lifetime_value\",\"op\":\"gt\",\"value\":100}]}]}}");
+  g_clear_pointer (&expected, g_free);
+  expected = engine_count (editor, path);
+  g_assert_cmpstr (wait_count_label (editor), ==, expected);
+
+  /* The funnel: one step per layer, and the last step's remainder is the
+   * count. */
+  g_assert_cmpuint (aud_funnel_view_get_n_steps (editor_child (editor, "funnel_view")), ==, 3);
+
+  /* Undo gives back the count before the last edit (value 0 -> 100). */
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.undo", NULL);
+  g_assert_cmpstr (wait_count_label (editor), ==, before_last);
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.redo", NULL);
+  g_assert_cmpstr (wait_count_label (editor), ==, expected);
+
+  /* The switch disables the group without deleting it: "disabled": true,
+   * and the count of the two layers left. */
+  {
+    AudGroupCard *group = aud_group_card_find_card (root_card (editor), "match.all[2]");
+    GObject *sw = gtk_widget_get_template_child (GTK_WIDGET (group), AUD_TYPE_GROUP_CARD,
+                                                 "enabled_switch");
+
+    gtk_switch_set_active (GTK_SWITCH (sw), FALSE);
+  }
+  g_assert_cmpstr (wait_count_label (editor), ==, two_layers);
+  g_clear_pointer (&json, g_free);
+  json = doc_json (editor);
+  g_assert_true (g_str_has_suffix (json, "\"value\":100}],\"disabled\":true}]}}"));
+
+  /* Move the event layer up with the keyboard's action; duplicate it. */
+  gtk_widget_activate_action (GTK_WIDGET (row_at (editor, "match.all[1]")), "row.move-up", NULL);
+  settle ();
+  {
+    g_autofree char *sentence = aud_criterion_row_dup_sentence (row_at (editor, "match.all[0]"));
+
+    g_assert_cmpstr (sentence, ==, "Did purchase at least 1 time in the last 90 days");
+  }
+  g_assert_cmpstr (wait_count_label (editor), ==, two_layers);
+
+  /* The JSON view shows the definition. */
+  {
+    GtkTextBuffer *buffer = gtk_text_view_get_buffer (editor_child (editor, "json_view"));
+    GtkTextIter start, end;
+    g_autofree char *text = NULL;
+    g_autofree char *pretty = aud_segment_doc_to_json (aud_segment_editor_get_doc (editor), TRUE);
+
+    gtk_text_buffer_get_bounds (buffer, &start, &end);
+    text = gtk_text_buffer_get_text (buffer, &start, &end, FALSE);
+    g_assert_cmpstr (text, ==, pretty);
+  }
+
+  gtk_window_destroy (window);
+  settle ();
+}
+
+static gboolean
+explained (gpointer data)
+{
+  return gtk_widget_get_visible (editor_child (data, "explain_summary"));
+}
+
+static gboolean
+sample_drawn (gpointer data)
+{
+  GtkColumnView *view = editor_child (data, "sample_view");
+  GListModel *model = G_LIST_MODEL (gtk_column_view_get_model (view));
+
+  return model != NULL && g_list_model_get_n_items (model) > 0;
+}
+
+/* A sample of members, each one of them explained as in; a customer who
+ * is not a member explained as out; and an id that is no customer. */
+static void
+test_builder_sample_and_explain (void)
+{
+  g_autofree char *path = make_demo_workspace ();
+  GtkWindow *window = NULL;
+  AudSegmentEditor *editor = open_editor (path, &window);
+  g_autoptr(AudSegment) segment = aud_segment_parse ("{\"match\":{\"all\":[{\"field\":\"country\","
+                                                     "\"op\":\"eq\",\"value\":\"DE\"}]}}",
+                                                     -1, NULL);
+  GtkSelectionModel *selection;
+  AudRecord *record;
+  g_autofree char *summary = NULL;
+  const char *member;
+
+  aud_segment_editor_load (editor, segment, NULL);
+  wait_count_label (editor);
+  wait_until (sample_drawn, editor);
+
+  /* Every member of the sample is from DE. */
+  selection = gtk_column_view_get_model (editor_child (editor, "sample_view"));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (selection)), <=, 50);
+  record = g_list_model_get_item (G_LIST_MODEL (selection), 0);
+  member = aud_record_get_value (record, 0);
+  summary = g_strdup_printf ("%s is in the segment", member);
+
+  /* Choosing it explains it. */
+  gtk_selection_model_select_item (selection, 0, TRUE);
+  wait_until (explained, editor);
+  g_assert_cmpstr (gtk_label_get_label (editor_child (editor, "explain_summary")), ==, summary);
+  g_assert_true (gtk_widget_get_visible (editor_child (editor, "explain_list")));
+  g_object_unref (record);
+
+  /* An id typed in that is no customer. */
+  gtk_widget_set_visible (editor_child (editor, "explain_summary"), FALSE);
+  gtk_editable_set_text (GTK_EDITABLE (editor_child (editor, "explain_entry")), "NOPE");
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.explain", NULL);
+  wait_until (explained, editor);
+  g_assert_true (gtk_widget_has_css_class (editor_child (editor, "explain_summary"), "error"));
+
+  gtk_window_destroy (window);
+  settle ();
+}
+
+static gboolean
+problem_shown (gpointer data)
+{
+  return !aud_segment_editor_get_updating (data) &&
+         gtk_widget_get_visible (editor_child (data, "problem_label"));
+}
+
+/* A definition with a name the workspace does not have: no count, the
+ * reason shown, and the row marked. */
+static void
+test_builder_problem (void)
+{
+  g_autofree char *path = make_demo_workspace ();
+  GtkWindow *window = NULL;
+  AudSegmentEditor *editor = open_editor (path, &window);
+  g_autoptr(AudSegment) segment = aud_segment_parse ("{\"match\":{\"all\":[{\"field\":\"contry\","
+                                                     "\"op\":\"eq\",\"value\":\"DE\"}]}}",
+                                                     -1, NULL);
+  GtkLabel *problem;
+  AudCriterionRow *row;
+  GObject *image;
+
+  aud_segment_editor_load (editor, segment, NULL);
+  settle ();
+  wait_until (problem_shown, editor);
+
+  problem = editor_child (editor, "problem_label");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (problem)));
+  g_assert_true (strstr (gtk_label_get_label (problem), "country") != NULL);
+  g_assert_cmpstr (gtk_label_get_label (editor_child (editor, "count_label")), ==, "—");
+
+  row = row_at (editor, "match.all[0]");
+  image = gtk_widget_get_template_child (GTK_WIDGET (row), AUD_TYPE_CRITERION_ROW, "problem_image");
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (image)));
+
+  /* Fixing the field through the picker counts again. */
+  pick (row, "field", "country");
+  g_assert_cmpstr (wait_count_label (editor), !=, "—");
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (problem)));
+
+  gtk_window_destroy (window);
+  settle ();
+}
+
+static gboolean
+list_idle (gpointer data)
+{
+  return !aud_segment_list_get_busy (data);
+}
+
+static gboolean
+has_name (AudSegmentList *list,
+          const char     *name)
+{
+  g_autoptr(GPtrArray) names = aud_segment_list_dup_names (list);
+
+  for (guint i = 0; i < names->len; i++)
+    if (g_strcmp0 (g_ptr_array_index (names, i), name) == 0)
+      return TRUE;
+
+  return FALSE;
+}
+
+static void
+on_activated (AudSegmentList *list,
+              const char     *name,
+              char          **activated)
+{
+  g_free (*activated);
+  *activated = g_strdup (name);
+}
+
+/* New, duplicate, recolour, delete and undo in the list of segments; each
+ * counted. */
+static void
+test_builder_segment_list (void)
+{
+  g_autofree char *path = make_demo_workspace ();
+  g_autofree char *activated = NULL;
+  AudSegmentList *list = aud_segment_list_new (NULL);
+  GtkWindow *window = GTK_WINDOW (gtk_window_new ());
+  g_autoptr(GPtrArray) names = NULL;
+
+  gtk_window_set_child (window, GTK_WIDGET (list));
+  gtk_window_present (window);
+  g_signal_connect (list, "segment-activated", G_CALLBACK (on_activated), &activated);
+
+  aud_segment_list_set_workspace (list, path);
+  wait_until (list_idle, list);
+  names = aud_segment_list_dup_names (list);
+  g_assert_cmpuint (names->len, ==, 0);
+
+  /* New: made, listed, counted (everyone), and opened. */
+  gtk_widget_activate_action (GTK_WIDGET (list), "segments.new", NULL);
+  wait_until (list_idle, list);
+  g_assert_cmpstr (activated, ==, "Untitled Segment");
+  g_assert_true (has_name (list, "Untitled Segment"));
+  g_assert_cmpint (aud_segment_list_get_count (list, "Untitled Segment"), ==, 2000);
+
+  /* A second new one gets a free name; a duplicate a name of its own. */
+  gtk_widget_activate_action (GTK_WIDGET (list), "segments.new", NULL);
+  wait_until (list_idle, list);
+  g_assert_cmpstr (activated, ==, "Untitled Segment 2");
+  gtk_widget_activate_action (GTK_WIDGET (list), "segments.duplicate", "s", "Untitled Segment");
+  wait_until (list_idle, list);
+  g_assert_cmpstr (activated, ==, "Untitled Segment copy");
+  g_assert_true (has_name (list, "Untitled Segment copy"));
+
+  gtk_widget_activate_action (GTK_WIDGET (list), "segments.color", "s",
+                              "Untitled Segment\n#e01b24");
+  wait_until (list_idle, list);
+
+  /* Delete, then Undo brings it back with its colour. */
+  gtk_widget_activate_action (GTK_WIDGET (list), "segments.delete", "s", "Untitled Segment");
+  wait_until (list_idle, list);
+  g_assert_false (has_name (list, "Untitled Segment"));
+  gtk_widget_activate_action (GTK_WIDGET (list), "segments.undo-delete", NULL);
+  wait_until (list_idle, list);
+  g_assert_true (has_name (list, "Untitled Segment"));
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(AudStore) store = aud_store_open (path, AUD_STORE_OPEN_READ_ONLY, &error);
+    g_autofree char *color = aud_segment_dup_color (store, "Untitled Segment", &error);
+
+    g_assert_no_error (error);
+    g_assert_cmpstr (color, ==, "#e01b24");
+  }
+
+  gtk_window_destroy (window);
+  settle ();
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
+  adw_init ();
+
+  g_test_add_func ("/gui-builder/three-layers", test_builder_three_layers);
+  g_test_add_func ("/gui-builder/sample-and-explain", test_builder_sample_and_explain);
+  g_test_add_func ("/gui-builder/problem", test_builder_problem);
+  g_test_add_func ("/gui-builder/segment-list", test_builder_segment_list);
+
+  return g_test_run ();
+}
