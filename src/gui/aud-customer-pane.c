@@ -294,6 +294,7 @@ aud_customer_pane_class_init (AudCustomerPaneClass *klass)
 
   gtk_widget_class_install_action (widget_class, "pane.close", NULL,
                                    aud_customer_pane_close_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "pane.close", NULL);
 
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
   gtk_widget_class_set_template_from_resource (widget_class,
