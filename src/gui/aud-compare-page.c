@@ -1271,7 +1271,8 @@ aud_compare_page_new (void)
  * @self: the page
  * @path: (nullable): the workspace file, or %NULL when none is open
  *
- * Shows the saved segments of @path (read in a worker).
+ * Shows the saved segments of @path (read in a worker); the same path again
+ * reads them again.
  */
 void
 aud_compare_page_set_workspace (AudComparePage *self,
@@ -1279,8 +1280,14 @@ aud_compare_page_set_workspace (AudComparePage *self,
 {
   g_return_if_fail (AUD_IS_COMPARE_PAGE (self));
 
+  /* The same workspace again (the window reopens it after an import):
+   * read it again, keeping the picks. */
   if (g_strcmp0 (self->path, path) == 0)
-    return;
+    {
+      if (path != NULL)
+        aud_compare_page_reload (self);
+      return;
+    }
 
   g_free (self->path);
   self->path = g_strdup (path);

@@ -30,7 +30,8 @@ G_BEGIN_DECLS
  * main thread:
  *
  *   aud_compare_page_set_workspace (page, path);  when a workspace opens
- *                                                 (NULL when it closes)
+ *                                                 (NULL when it closes; the
+ *                                                 same path reads it again)
  *   aud_compare_page_reload (page);               after an import or a
  *                                                 change of saved segments
  *   aud_compare_page_set_engine (page, engine);   optional: share the

@@ -11,6 +11,7 @@
 #include <glib/gi18n.h>
 
 #include "aud-browser-page.h"
+#include "aud-compare-page.h"
 #include "aud-demo-workspace.h"
 #include "aud-format.h"
 #include "aud-import-assistant.h"
@@ -58,6 +59,7 @@ struct _AudWindow
   AdwPreferencesGroup  *imports_group;
   AudBrowserPage       *customers_page;
   AudBrowserPage       *events_page;
+  AudComparePage       *compare_page;
 
   /* owned */
   GFile                *file;          /* shown or being opened; NULL for none */
@@ -348,7 +350,8 @@ update_chrome (AudWindow *self)
   const char *page = gtk_stack_get_visible_child_name (self->stack);
   gboolean has_sidebar = g_strcmp0 (page, "overview") == 0 ||
                          g_strcmp0 (page, "customers") == 0 ||
-                         g_strcmp0 (page, "events") == 0;
+                         g_strcmp0 (page, "events") == 0 ||
+                         g_strcmp0 (page, "compare") == 0;
   gboolean folded = adw_leaflet_get_folded (self->leaflet);
 
   gtk_widget_set_visible (self->sidebar, has_sidebar);
@@ -367,7 +370,7 @@ static void
 show_page (AudWindow  *self,
            const char *name)
 {
-  static const char *workspace_pages[] = { "overview", "customers", "events" };
+  static const char *workspace_pages[] = { "overview", "customers", "events", "compare" };
 
   gtk_stack_set_visible_child_name (self->stack, name);
 
@@ -472,6 +475,7 @@ show_summary (AudWindow *self)
   /* They read the workspace themselves, in the background. */
   aud_browser_page_set_workspace (self->customers_page, g_file_peek_path (self->file));
   aud_browser_page_set_workspace (self->events_page, g_file_peek_path (self->file));
+  aud_compare_page_set_workspace (self->compare_page, g_file_peek_path (self->file));
 
   if (aud_workspace_summary_is_empty (summary))
     {
@@ -496,6 +500,7 @@ show_none (AudWindow *self)
   fill_recent (self);
   aud_browser_page_set_workspace (self->customers_page, NULL);
   aud_browser_page_set_workspace (self->events_page, NULL);
+  aud_compare_page_set_workspace (self->compare_page, NULL);
   show_page (self, "none");
 }
 
@@ -996,7 +1001,9 @@ aud_window_class_init (AudWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AudWindow, imports_group);
   gtk_widget_class_bind_template_child (widget_class, AudWindow, customers_page);
   gtk_widget_class_bind_template_child (widget_class, AudWindow, events_page);
+  gtk_widget_class_bind_template_child (widget_class, AudWindow, compare_page);
   g_type_ensure (AUD_TYPE_BROWSER_PAGE);
+  g_type_ensure (AUD_TYPE_COMPARE_PAGE);
 
   gtk_widget_class_install_action (widget_class, "win.import", NULL, aud_window_import_action);
   gtk_widget_class_install_action (widget_class, "win.cancel", NULL, aud_window_cancel_action);
