@@ -345,6 +345,7 @@ test_import_invalid_mapping (void)
   /* The check's sentence is shown. */
   g_assert_true (gtk_widget_get_visible (child (assistant, "check_box")));
   g_assert_cmpstr (gtk_label_get_text (child (assistant, "check_label")), !=, "");
+  maybe_hold (assistant, "events");
 
   activate (assistant, "import.start");
   g_assert_cmpstr (aud_import_assistant_get_step (assistant), ==, "mapping");

@@ -161,6 +161,14 @@ update_actions (AudImportAssistant *self)
   gtk_widget_set_visible (GTK_WIDGET (self->next_button), g_strcmp0 (step, "preview") == 0);
   gtk_widget_set_visible (GTK_WIDGET (self->import_button), g_strcmp0 (step, "mapping") == 0);
   gtk_widget_set_visible (GTK_WIDGET (self->done_button), g_strcmp0 (step, "summary") == 0);
+
+  /* Enter goes on to the next step. */
+  if (g_strcmp0 (step, "preview") == 0)
+    gtk_window_set_default_widget (GTK_WINDOW (self), GTK_WIDGET (self->next_button));
+  else if (g_strcmp0 (step, "mapping") == 0)
+    gtk_window_set_default_widget (GTK_WINDOW (self), GTK_WIDGET (self->import_button));
+  else if (g_strcmp0 (step, "summary") == 0)
+    gtk_window_set_default_widget (GTK_WINDOW (self), GTK_WIDGET (self->done_button));
 }
 
 static void
@@ -550,7 +558,7 @@ fill_mapping (AudImportAssistant *self)
   adw_combo_row_set_model (self->id_row, G_LIST_MODEL (ids));
   customers = column_choices (self, _("None"));
   adw_combo_row_set_model (self->customer_row, G_LIST_MODEL (customers));
-  events = column_choices (self, _("None: one name for every event"));
+  events = column_choices (self, _("None: a fixed name"));
   adw_combo_row_set_model (self->event_row, G_LIST_MODEL (events));
   times = column_choices (self, _("None"));
   adw_combo_row_set_model (self->time_row, G_LIST_MODEL (times));
@@ -679,6 +687,7 @@ fill_preview (AudImportAssistant *self)
   g_autofree char *caption = NULL;
   g_autoptr(GString) warnings = g_string_new (NULL);
   GtkColumnViewColumn *line_column;
+  guint n_problems = 0;
 
   for (guint i = 0; i < g_list_model_get_n_items (columns); i++)
     g_ptr_array_add (old, g_list_model_get_item (columns, i));
@@ -705,7 +714,18 @@ fill_preview (AudImportAssistant *self)
       gtk_string_list_append (cells, line);
       for (guint i = 0; i < self->preview->n_columns; i++)
         gtk_string_list_append (cells, i < row->n_cells && row->cells[i] != NULL ? row->cells[i] : "");
+      gtk_string_list_append (cells, row->problem_text != NULL ? row->problem_text : "");
       g_list_store_append (rows, cells);
+      n_problems += row->problem_text != NULL;
+    }
+
+  /* Rows the reader flagged say why, in a last column. */
+  if (n_problems > 0)
+    {
+      g_autoptr(GtkColumnViewColumn) column =
+        aud_text_column_new (_("Problem"), self->preview->n_columns + 1);
+
+      gtk_column_view_append_column (self->preview_view, column);
     }
 
   selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (rows)));
@@ -1278,7 +1298,6 @@ aud_import_assistant_init (AudImportAssistant *self)
   g_signal_connect_swapped (self->create_switch, "notify::active",
                             G_CALLBACK (on_roles_changed_cb), self);
 
-  gtk_window_set_default_widget (GTK_WINDOW (self), GTK_WIDGET (self->next_button));
   show_step (self, "preview");
 }
 
