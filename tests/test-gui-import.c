@@ -405,6 +405,69 @@ test_import_unreadable (void)
   settle ();
 }
 
+/* Another delimiter reads the preview again at once: with semicolons the
+ * file has one column; back to commas, four. */
+static void
+test_import_reparse (void)
+{
+  g_autofree char *workspace = new_workspace ("reparse.audiences");
+  g_autofree char *csv = g_test_build_filename (G_TEST_DIST, "data", "gui-import-customers.csv",
+                                                NULL);
+  AudImportAssistant *assistant = open_assistant (workspace, csv);
+  const AudImportMapping *mapping;
+
+  wait_idle (assistant);
+  mapping = aud_import_assistant_get_mapping (assistant);
+  g_assert_cmpuint (mapping->columns->len, ==, 4);
+
+  /* The delimiters offered: comma, semicolon, tab, pipe. */
+  adw_combo_row_set_selected (child (assistant, "delimiter_row"), 1);
+  g_assert_true (aud_import_assistant_get_busy (assistant));
+  wait_idle (assistant);
+  mapping = aud_import_assistant_get_mapping (assistant);
+  g_assert_cmpint (mapping->read.delimiter, ==, ';');
+  g_assert_cmpuint (mapping->columns->len, ==, 1);
+
+  /* No header: the columns are numbered, the header row is data. */
+  adw_combo_row_set_selected (child (assistant, "delimiter_row"), 0);
+  gtk_switch_set_active (child (assistant, "header_switch"), FALSE);
+  wait_idle (assistant);
+  mapping = aud_import_assistant_get_mapping (assistant);
+  g_assert_cmpint (mapping->read.delimiter, ==, ',');
+  g_assert_cmpint (mapping->read.header, ==, AUD_HEADER_NO);
+  g_assert_cmpuint (mapping->columns->len, ==, 4);
+  g_assert_nonnull (aud_import_mapping_get_column (mapping, "Column 1"));
+
+  gtk_window_destroy (GTK_WINDOW (assistant));
+  settle ();
+}
+
+/* The workspace is gone when the import starts: a message, and the
+ * mapping step stays. */
+static void
+test_import_missing_workspace (void)
+{
+  g_autofree char *workspace = new_workspace ("gone.audiences");
+  g_autofree char *csv = g_test_build_filename (G_TEST_DIST, "data", "gui-import-customers.csv",
+                                                NULL);
+  AudImportAssistant *assistant = open_assistant (workspace, csv);
+
+  wait_idle (assistant);
+  activate (assistant, "import.next");
+  g_assert_cmpint (g_unlink (workspace), ==, 0);
+
+  g_test_expect_message ("aud-import-assistant", G_LOG_LEVEL_WARNING, "Import Failed:*");
+  activate (assistant, "import.start");
+  g_test_assert_expected_messages ();
+  wait_idle (assistant);
+  g_assert_cmpstr (aud_import_assistant_get_step (assistant), ==, "mapping");
+  g_assert_null (aud_import_assistant_get_summary (assistant));
+  g_assert_false (g_file_test (workspace, G_FILE_TEST_EXISTS));
+
+  gtk_window_destroy (GTK_WINDOW (assistant));
+  settle ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -432,6 +495,8 @@ main (int   argc,
   g_test_add_func ("/gui-import/cancel", test_import_cancel);
   g_test_add_func ("/gui-import/invalid-mapping", test_import_invalid_mapping);
   g_test_add_func ("/gui-import/unreadable", test_import_unreadable);
+  g_test_add_func ("/gui-import/reparse", test_import_reparse);
+  g_test_add_func ("/gui-import/missing-workspace", test_import_missing_workspace);
 
   return g_test_run ();
 }
