@@ -29,6 +29,13 @@
 /* How many bytes the SHA-256 thread reads at a time. */
 #define HASH_CHUNK (1024 * 1024)
 
+/* An events file of at least this many bytes per event already stored
+ * rebuilds the event indexes after the load rather than updating them row
+ * by row. Measured: 3M events added to 1,000 took 94 s of CPU with the
+ * indexes kept and 24 s rebuilt; to 2M events, 1M more took 17 s kept and
+ * 13 s rebuilt, 300k more 7 s kept and 9 s rebuilt. */
+#define REBUILD_BYTES_PER_EVENT 64
+
 G_DEFINE_QUARK (aud-importer-error-quark, aud_importer_error)
 
 /* ------------------------------------------------------------------ */
@@ -2640,14 +2647,17 @@ import_all (Import     *self,
 
   if (mapping->kind == AUD_IMPORT_EVENTS)
     {
-      gint64 has_events = query_int (self->store, "SELECT EXISTS (SELECT 1 FROM events)", error);
+      /* The largest row id: cheap, and never below the number of events. */
+      gint64 stored = query_int (self->store, "SELECT coalesce (max (id), 0) FROM events", error);
 
-      if (has_events < 0)
+      if (stored < 0)
         return FALSE;
 
-      /* A first load builds the indexes once at the end: much faster than
-       * keeping them up to date row by row. */
-      if (has_events == 0)
+      /* A first load, or a file large next to the events stored, builds the
+       * indexes once at the end: much faster than keeping them up to date
+       * row by row. */
+      if (stored == 0 ||
+          aud_reader_get_total_bytes (self->reader) / REBUILD_BYTES_PER_EVENT >= (guint64)stored)
         {
           if (!aud_store_drop_event_indexes (self->store, error))
             return FALSE;
