@@ -980,6 +980,7 @@ test_datasets_amazon (void)
   g_autoptr(AudStore) store = NULL;
   g_autoptr(AudImportMapping) mapping = NULL;
   g_autoptr(AudImportSummary) summary = NULL;
+  g_autoptr(AudImportSummary) again = NULL;
   g_autoptr(AudField) vote = NULL;
   g_autofree char *size = NULL;
   g_autofree char *image = NULL;
@@ -1052,6 +1053,18 @@ test_datasets_amazon (void)
   g_assert_cmpint (count_where (store, AUD_SCOPE_EVENT, "vote", "IS NOT NULL", NULL), ==, 297);
   g_assert_cmpint (query_column_int (store, "SELECT sum(CAST(%s AS INTEGER)) FROM events",
                                      vote->column, NULL), ==, 1740);
+
+  /* The same file again: events are added, never merged, and every
+   * reviewer is known now. The file is large next to the events stored,
+   * so the indexes are built again after the load: they are all there. */
+  again = run_import (store, path, mapping);
+  assert_counts (again, 3176, 3176, 0, 0);
+  g_assert_cmpuint (again->customers_created, ==, 0);
+  g_assert_cmpint (aud_store_count_events (store), ==, 6352);
+  g_assert_cmpint (aud_store_count_customers (store), ==, 406);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM sqlite_schema WHERE type = 'index' "
+                              "AND name IN ('events_unlinked', 'events_by_name_time', "
+                              "'events_by_customer')", NULL), ==, 3);
   check_integrity (store);
 }
 
