@@ -468,6 +468,50 @@ test_import_missing_workspace (void)
   settle ();
 }
 
+/* JSON Lines events into a new workspace: the event columns found, the
+ * CSV-only read options off; unknown customers are counted. */
+static void
+test_import_events_json (void)
+{
+  g_autofree char *workspace = new_workspace ("events.audiences");
+  g_autofree char *json = g_test_build_filename (G_TEST_DIST, "data", "imp-events.jsonl", NULL);
+  AudImportAssistant *assistant = open_assistant (workspace, json);
+  const AudImportMapping *mapping;
+  const AudImportSummary *summary;
+
+  wait_idle (assistant);
+  aud_import_assistant_set_kind (assistant, AUD_IMPORT_EVENTS);
+  mapping = aud_import_assistant_get_mapping (assistant);
+  g_assert_cmpint (mapping->kind, ==, AUD_IMPORT_EVENTS);
+  g_assert_cmpint (mapping->read.format, ==, AUD_FILE_FORMAT_JSON_LINES);
+  g_assert_cmpstr (mapping->id_column, ==, "customer_id");
+  /* Two rows are too few to tell an event name: choose it (the first
+   * item is "none", then the columns in file order). */
+  adw_combo_row_set_selected (child (assistant, "event_row"), 2);
+  adw_combo_row_set_selected (child (assistant, "time_row"), 3);
+  mapping = aud_import_assistant_get_mapping (assistant);
+  g_assert_cmpstr (mapping->event_column, ==, "event");
+  g_assert_null (mapping->event_name);
+  g_assert_cmpstr (mapping->time_column, ==, "time");
+  g_assert_false (gtk_widget_get_sensitive (child (assistant, "delimiter_row")));
+  g_assert_false (gtk_widget_get_sensitive (child (assistant, "header_row")));
+
+  activate (assistant, "import.next");
+  activate (assistant, "import.start");
+  wait_idle (assistant);
+  g_assert_cmpstr (aud_import_assistant_get_step (assistant), ==, "summary");
+
+  summary = aud_import_assistant_get_summary (assistant);
+  g_assert_cmpint (summary->kind, ==, AUD_IMPORT_EVENTS);
+  g_assert_cmpuint (summary->rows_inserted, ==, 2);
+  g_assert_cmpuint (summary->rows_unknown_customer, ==, 2);
+  g_assert_cmpint (count_rows (workspace, "SELECT count(*) FROM events"), ==, 2);
+  g_assert_cmpint (count_rows (workspace, "SELECT count(*) FROM customers"), ==, 0);
+
+  gtk_window_destroy (GTK_WINDOW (assistant));
+  settle ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -495,6 +539,7 @@ main (int   argc,
   g_test_add_func ("/gui-import/cancel", test_import_cancel);
   g_test_add_func ("/gui-import/invalid-mapping", test_import_invalid_mapping);
   g_test_add_func ("/gui-import/unreadable", test_import_unreadable);
+  g_test_add_func ("/gui-import/events-json", test_import_events_json);
   g_test_add_func ("/gui-import/reparse", test_import_reparse);
   g_test_add_func ("/gui-import/missing-workspace", test_import_missing_workspace);
 
