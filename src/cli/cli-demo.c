@@ -49,37 +49,6 @@ on_progress_notify_cb (AudProgress *progress,
                     aud_progress_get_fraction (progress) * 1000, 1000);
 }
 
-/* Imports @path with the columns the demo files are known to have. */
-static AudImportSummary *
-import_file (DemoTask       *task,
-             AudStore       *store,
-             const char     *path,
-             AudImportKind   kind,
-             GCancellable   *cancellable,
-             GError        **error)
-{
-  g_autoptr(AudImportPreview) preview = NULL;
-  g_autoptr(AudImportMapping) mapping = NULL;
-
-  preview = aud_import_preview_new (path, NULL, NULL, 0, cancellable, error);
-  if (preview == NULL)
-    return NULL;
-
-  mapping = aud_import_preview_dup_mapping (preview, kind);
-  g_free (mapping->id_column);
-  mapping->id_column = g_strdup ("customer_id");
-  if (kind == AUD_IMPORT_EVENTS)
-    {
-      g_free (mapping->event_column);
-      mapping->event_column = g_strdup ("event");
-      g_clear_pointer (&mapping->event_name, g_free);
-      g_free (mapping->time_column);
-      mapping->time_column = g_strdup ("timestamp");
-    }
-
-  return aud_importer_run (store, path, mapping, cancellable, task->progress, error);
-}
-
 /* Creates the workspace and imports both files into it; on failure the
  * workspace is removed again. */
 static gboolean
@@ -99,14 +68,16 @@ import_demo (DemoTask      *task,
     goto failed;
 
   g_atomic_pointer_set (&task->phase, _("Importing customers…"));
-  task->customers_summary = import_file (task, store, task->customers_path,
-                                         AUD_IMPORT_CUSTOMERS, cancellable, error);
+  task->customers_summary = aud_demo_import_file (store, task->customers_path,
+                                                  AUD_IMPORT_CUSTOMERS, task->progress,
+                                                  cancellable, error);
   if (task->customers_summary == NULL)
     goto failed;
 
   g_atomic_pointer_set (&task->phase, _("Importing events…"));
-  task->events_summary = import_file (task, store, task->events_path,
-                                      AUD_IMPORT_EVENTS, cancellable, error);
+  task->events_summary = aud_demo_import_file (store, task->events_path,
+                                               AUD_IMPORT_EVENTS, task->progress,
+                                               cancellable, error);
   if (task->events_summary == NULL)
     goto failed;
 

@@ -1737,3 +1737,47 @@ out:
 
   return ret;
 }
+
+/**
+ * aud_demo_import_file:
+ * @store: the workspace
+ * @path: customers.csv or events.csv as written by aud_demo_write_csv()
+ * @kind: which of the two
+ * @progress: (nullable): progress of the import
+ * @cancellable: (nullable): a cancellable
+ * @error: return location for an error
+ *
+ * Returns: (transfer full): the summary, or %NULL with @error set
+ */
+AudImportSummary *
+aud_demo_import_file (AudStore       *store,
+                      const char     *path,
+                      AudImportKind   kind,
+                      AudProgress    *progress,
+                      GCancellable   *cancellable,
+                      GError        **error)
+{
+  g_autoptr(AudImportPreview) preview = NULL;
+  g_autoptr(AudImportMapping) mapping = NULL;
+
+  g_return_val_if_fail (AUD_IS_STORE (store), NULL);
+  g_return_val_if_fail (path != NULL, NULL);
+
+  preview = aud_import_preview_new (path, NULL, NULL, 0, cancellable, error);
+  if (preview == NULL)
+    return NULL;
+
+  mapping = aud_import_preview_dup_mapping (preview, kind);
+  g_free (mapping->id_column);
+  mapping->id_column = g_strdup ("customer_id");
+  if (kind == AUD_IMPORT_EVENTS)
+    {
+      g_free (mapping->event_column);
+      mapping->event_column = g_strdup ("event");
+      g_clear_pointer (&mapping->event_name, g_free);
+      g_free (mapping->time_column);
+      mapping->time_column = g_strdup ("timestamp");
+    }
+
+  return aud_importer_run (store, path, mapping, cancellable, progress, error);
+}

@@ -8,6 +8,8 @@
 
 #include <gio/gio.h>
 
+#include "aud-importer.h"
+
 G_BEGIN_DECLS
 
 /*
@@ -86,5 +88,14 @@ gboolean  aud_demo_write_csv     (const AudDemoOptions *options,
                                   AudDemoProgressFunc   progress,
                                   gpointer              progress_data,
                                   GError              **error);
+
+/* Imports a file written by aud_demo_write_csv() into @store with the
+ * columns it is known to have (customer_id; event, timestamp). Any thread. */
+AudImportSummary *aud_demo_import_file (AudStore       *store,
+                                        const char     *path,
+                                        AudImportKind   kind,
+                                        AudProgress    *progress,
+                                        GCancellable   *cancellable,
+                                        GError        **error);
 
 G_END_DECLS

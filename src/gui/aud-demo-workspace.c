@@ -65,26 +65,8 @@ import_demo_file (AudStore       *store,
                   GCancellable   *cancellable,
                   GError        **error)
 {
-  g_autoptr(AudImportPreview) preview = NULL;
-  g_autoptr(AudImportMapping) mapping = NULL;
   g_autoptr(AudImportSummary) summary = NULL;
   g_autoptr(AudProgress) inner = aud_progress_new ();
-
-  preview = aud_import_preview_new (path, NULL, NULL, 0, cancellable, error);
-  if (preview == NULL)
-    return FALSE;
-
-  mapping = aud_import_preview_dup_mapping (preview, kind);
-  g_free (mapping->id_column);
-  mapping->id_column = g_strdup ("customer_id");
-  if (kind == AUD_IMPORT_EVENTS)
-    {
-      g_free (mapping->event_column);
-      mapping->event_column = g_strdup ("event");
-      g_clear_pointer (&mapping->event_name, g_free);
-      g_free (mapping->time_column);
-      mapping->time_column = g_strdup ("timestamp");
-    }
 
   if (step->outer != NULL)
     {
@@ -96,7 +78,7 @@ import_demo_file (AudStore       *store,
                              copy, (GClosureNotify)(void (*) (void))step_free, 0);
     }
 
-  summary = aud_importer_run (store, path, mapping, cancellable, inner, error);
+  summary = aud_demo_import_file (store, path, kind, inner, cancellable, error);
 
   return summary != NULL;
 }
