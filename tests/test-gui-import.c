@@ -512,6 +512,39 @@ test_import_events_json (void)
   settle ();
 }
 
+/* Latin-1 text is not UTF-8: the preview says how it was read, and the
+ * encoding can be set. */
+static void
+test_import_encoding (void)
+{
+  g_autofree char *workspace = new_workspace ("latin1.audiences");
+  g_autofree char *csv = data_path ("latin1.csv");
+  g_autoptr(GError) error = NULL;
+  AudImportAssistant *assistant;
+  const AudImportMapping *mapping;
+  static const char latin1[] = "id;name;city\r\n1;Ren\xe9;K\xf6ln\r\n2;Zo\xeb;M\xe1laga\r\n";
+
+  g_assert_true (g_file_set_contents (csv, latin1, sizeof latin1 - 1, &error));
+  assistant = open_assistant (workspace, csv);
+  wait_idle (assistant);
+  maybe_hold (assistant, "encoding");
+
+  mapping = aud_import_assistant_get_mapping (assistant);
+  g_assert_cmpint (mapping->read.encoding, ==, AUD_ENCODING_WINDOWS_1252);
+  g_assert_cmpint (mapping->read.delimiter, ==, ';');
+  g_assert_true (gtk_widget_get_visible (child (assistant, "warning_box")));
+  g_assert_cmpstr (gtk_label_get_text (child (assistant, "warning_label")), !=, "");
+
+  /* Read as UTF-8 instead, as the user asks. */
+  adw_combo_row_set_selected (child (assistant, "encoding_row"), 0);
+  wait_idle (assistant);
+  mapping = aud_import_assistant_get_mapping (assistant);
+  g_assert_cmpint (mapping->read.encoding, ==, AUD_ENCODING_UTF8);
+
+  gtk_window_destroy (GTK_WINDOW (assistant));
+  settle ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -541,6 +574,7 @@ main (int   argc,
   g_test_add_func ("/gui-import/unreadable", test_import_unreadable);
   g_test_add_func ("/gui-import/events-json", test_import_events_json);
   g_test_add_func ("/gui-import/reparse", test_import_reparse);
+  g_test_add_func ("/gui-import/encoding", test_import_encoding);
   g_test_add_func ("/gui-import/missing-workspace", test_import_missing_workspace);
 
   return g_test_run ();

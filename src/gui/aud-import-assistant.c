@@ -1114,6 +1114,29 @@ aud_import_assistant_close_request (GtkWindow *window)
   return GTK_WINDOW_CLASS (aud_import_assistant_parent_class)->close_request (window);
 }
 
+/* Combo row items in full: the default factory cuts long ones short. */
+static void
+on_item_setup_cb (GtkSignalListItemFactory *factory,
+                  GtkListItem              *item,
+                  gpointer                  user_data)
+{
+  GtkWidget *label = gtk_label_new (NULL);
+
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_list_item_set_child (item, label);
+}
+
+static void
+on_item_bind_cb (GtkSignalListItemFactory *factory,
+                 GtkListItem              *item,
+                 gpointer                  user_data)
+{
+  GtkStringObject *string = gtk_list_item_get_item (item);
+
+  gtk_label_set_text (GTK_LABEL (gtk_list_item_get_child (item)),
+                      gtk_string_object_get_string (string));
+}
+
 /* --- the object --------------------------------------------------------------------- */
 
 static void
@@ -1259,6 +1282,7 @@ aud_import_assistant_init (AudImportAssistant *self)
 {
   g_autoptr(GtkStringList) encoding_labels = gtk_string_list_new (NULL);
   g_autoptr(GtkStringList) quote_labels = gtk_string_list_new (NULL);
+  g_autoptr(GtkListItemFactory) factory = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -1269,6 +1293,10 @@ aud_import_assistant_init (AudImportAssistant *self)
   for (guint i = 0; i < G_N_ELEMENTS (encodings); i++)
     gtk_string_list_append (encoding_labels, aud_encoding_get_label (encodings[i]));
   adw_combo_row_set_model (self->encoding_row, G_LIST_MODEL (encoding_labels));
+  factory = gtk_signal_list_item_factory_new ();
+  g_signal_connect (factory, "setup", G_CALLBACK (on_item_setup_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (on_item_bind_cb), NULL);
+  adw_combo_row_set_factory (self->encoding_row, factory);
   /* Translators: the CSV quote character " */
   gtk_string_list_append (quote_labels, _("Double quote (\")"));
   /* Translators: the CSV quote character ' */
