@@ -545,6 +545,42 @@ test_import_encoding (void)
   settle ();
 }
 
+/* Another program writes to the workspace: the import waits, then fails
+ * with a message saying so, and the mapping step stays. */
+static void
+test_import_locked (void)
+{
+  g_autofree char *workspace = new_workspace ("locked.audiences");
+  g_autofree char *csv = g_test_build_filename (G_TEST_DIST, "data", "gui-import-customers.csv",
+                                                NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AudStore) other = aud_store_open (workspace, AUD_STORE_OPEN_DEFAULT, &error);
+  AudImportAssistant *assistant;
+
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_exec (aud_store_get_db (other), "BEGIN IMMEDIATE", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+
+  assistant = open_assistant (workspace, csv);
+  wait_idle (assistant);
+  activate (assistant, "import.next");
+
+  g_test_expect_message ("aud-import-assistant", G_LOG_LEVEL_WARNING, "Import Failed:*");
+  activate (assistant, "import.start");
+  wait_idle (assistant);
+  g_test_assert_expected_messages ();
+  g_assert_cmpstr (aud_import_assistant_get_step (assistant), ==, "mapping");
+  g_assert_null (aud_import_assistant_get_summary (assistant));
+  maybe_hold (assistant, "locked");
+
+  g_assert_cmpint (sqlite3_exec (aud_store_get_db (other), "ROLLBACK", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+  g_assert_cmpint (count_rows (workspace, "SELECT count(*) FROM customers"), ==, 0);
+
+  gtk_window_destroy (GTK_WINDOW (assistant));
+  settle ();
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -576,6 +612,7 @@ main (int   argc,
   g_test_add_func ("/gui-import/reparse", test_import_reparse);
   g_test_add_func ("/gui-import/encoding", test_import_encoding);
   g_test_add_func ("/gui-import/missing-workspace", test_import_missing_workspace);
+  g_test_add_func ("/gui-import/locked", test_import_locked);
 
   return g_test_run ();
 }
