@@ -141,6 +141,20 @@ check_layout (const AudVennLayout *layout,
         continue;
       g_assert_cmpuint (aud_venn_layout_region_at (layout, layout->label_x[mask],
                                                    layout->label_y[mask]), ==, mask);
+
+      /* The room is real: every point that close to the label point is in
+       * the region too. */
+      g_assert_cmpfloat (layout->label_room[mask], >, 0.0);
+      for (guint k = 0; k < 16; k++)
+        {
+          double angle = 2 * G_PI * k / 16;
+          double r = 0.98 * layout->label_room[mask];
+
+          g_assert_cmpuint (aud_venn_layout_region_at (layout,
+                                                       layout->label_x[mask] + r * cos (angle),
+                                                       layout->label_y[mask] + r * sin (angle)),
+                            ==, mask);
+        }
     }
 }
 

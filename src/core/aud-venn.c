@@ -186,6 +186,7 @@ place_labels (AudVennLayout *layout)
       if (best[mask] > 0.0)
         {
           layout->has_area[mask] = TRUE;
+          layout->label_room[mask] = best[mask];
           layout->label_x[mask] = best_x[mask];
           layout->label_y[mask] = best_y[mask];
         }

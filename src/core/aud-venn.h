@@ -56,6 +56,9 @@ typedef struct
  * @has_area: for each region mask, whether the drawn region is large
  *   enough to hold a label point (FALSE: the label point is a fallback
  *   beside the circles)
+ * @label_room: for each region mask, how far the label point is from the
+ *   nearest outline: a label within that distance of it stays inside the
+ *   region (0 without area)
  * @min_x: the bounding box of the circles
  * @min_y:
  * @max_x:
@@ -68,6 +71,7 @@ typedef struct
   double         label_x[1 << AUD_VENN_MAX_SETS];
   double         label_y[1 << AUD_VENN_MAX_SETS];
   gboolean       has_area[1 << AUD_VENN_MAX_SETS];
+  double         label_room[1 << AUD_VENN_MAX_SETS];
   double         min_x;
   double         min_y;
   double         max_x;
