@@ -129,7 +129,6 @@ legend (const char    *name,
 
   gtk_label_set_markup (GTK_LABEL (label), markup);
   gtk_label_set_ellipsize (GTK_LABEL (label), PANGO_ELLIPSIZE_NONE);
-  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
 
   return label;
 }
@@ -256,16 +255,12 @@ aud_breakdown_view_set_breakdown (AudBreakdownView   *self,
   if (breakdown == NULL)
     return;
 
+  /* The legend above the bars and the figures, then the headings. */
+  gtk_grid_attach (self->grid, legend (name, color), 1, 0, G_N_ELEMENTS (headings) - 1, 1);
   for (guint i = 0; i < G_N_ELEMENTS (headings); i++)
-    {
-      GtkWidget *heading;
-
-      if (headings[i].title == NULL)
-        heading = legend (name, color);
-      else
-        heading = text_label (_(headings[i].title), headings[i].xalign, "heading");
-      gtk_grid_attach (self->grid, heading, i, 0, 1, 1);
-    }
+    if (headings[i].title != NULL)
+      gtk_grid_attach (self->grid, text_label (_(headings[i].title), headings[i].xalign, "heading"),
+                       i, 1, 1, 1);
 
   for (guint r = 0; r < breakdown->rows->len; r++)
     {
@@ -275,7 +270,7 @@ aud_breakdown_view_set_breakdown (AudBreakdownView   *self,
     }
 
   for (guint r = 0; r < breakdown->rows->len; r++)
-    add_row (self, g_ptr_array_index (breakdown->rows, r), max_share, color, r + 1);
+    add_row (self, g_ptr_array_index (breakdown->rows, r), max_share, color, r + 2);
 
   self->n_rows = breakdown->rows->len;
 }

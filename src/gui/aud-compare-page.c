@@ -216,6 +216,14 @@ color_of (AudComparePage *self,
   return &fallback;
 }
 
+static const char *
+dropdown_string (GtkDropDown *dropdown)
+{
+  GtkStringObject *item = gtk_drop_down_get_selected_item (dropdown);
+
+  return item != NULL ? gtk_string_object_get_string (item) : NULL;
+}
+
 static void
 set_busy (AudComparePage *self,
           gboolean        busy)
@@ -394,7 +402,7 @@ region_row_new (AudComparePage *self,
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), swatch);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), mask != 0);
 
-  button = gtk_button_new_with_mnemonic (_("_Save…"));
+  button = gtk_button_new_from_icon_name ("document-save-symbolic");
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (button, "flat");
   /* Translators: the accessible name of a region's save button */
@@ -781,6 +789,23 @@ overlap_cb (GObject      *object,
   show_overlap (self);
 }
 
+/* Breaks down the first pick when the segment broken down is no longer
+ * picked. */
+static void
+follow_picks (AudComparePage *self)
+{
+  const char *name = dropdown_string (self->breakdown_segment_dropdown);
+  guint index;
+
+  if (self->names == NULL || self->selected->len == 0 ||
+      (name != NULL && g_ptr_array_find_with_equal_func (self->selected, name, g_str_equal, NULL)))
+    return;
+
+  if (g_ptr_array_find_with_equal_func (self->names, g_ptr_array_index (self->selected, 0),
+                                        g_str_equal, &index))
+    gtk_drop_down_set_selected (self->breakdown_segment_dropdown, index);
+}
+
 static void
 run_overlap (AudComparePage *self)
 {
@@ -792,6 +817,8 @@ run_overlap (AudComparePage *self)
 
   if (self->path == NULL || self->names == NULL)
     return;
+
+  follow_picks (self);
 
   if (self->selected->len == 0)
     {
@@ -837,14 +864,6 @@ queue_overlap (AudComparePage *self)
 }
 
 /* --- breakdown ----------------------------------------------------------------- */
-
-static const char *
-dropdown_string (GtkDropDown *dropdown)
-{
-  GtkStringObject *item = gtk_drop_down_get_selected_item (dropdown);
-
-  return item != NULL ? gtk_string_object_get_string (item) : NULL;
-}
 
 static void
 breakdown_cb (GObject      *object,
@@ -938,7 +957,8 @@ fill_breakdown_choices (AudComparePage *self)
   g_autoptr(GtkStringList) fields = gtk_string_list_new (NULL);
   guint segment_index = GTK_INVALID_LIST_POSITION;
   guint field_index = GTK_INVALID_LIST_POSITION;
-  guint preferred_field = GTK_INVALID_LIST_POSITION;
+  guint country_field = GTK_INVALID_LIST_POSITION;
+  guint category_field = GTK_INVALID_LIST_POSITION;
 
   for (guint i = 0; i < self->names->len; i++)
     {
@@ -959,13 +979,15 @@ fill_breakdown_choices (AudComparePage *self)
       gtk_string_list_append (fields, field->name);
       if (g_strcmp0 (field->name, old_field) == 0)
         field_index = i;
-      /* A field of few values reads best first. */
-      if (preferred_field == GTK_INVALID_LIST_POSITION &&
-          (field->type == AUD_FIELD_CATEGORY || field->role == AUD_ROLE_COUNTRY))
-        preferred_field = i;
+      /* A field of few values reads best first, the country above all. */
+      if (country_field == GTK_INVALID_LIST_POSITION && field->role == AUD_ROLE_COUNTRY)
+        country_field = i;
+      if (category_field == GTK_INVALID_LIST_POSITION && field->type == AUD_FIELD_CATEGORY)
+        category_field = i;
     }
   if (field_index == GTK_INVALID_LIST_POSITION)
-    field_index = preferred_field != GTK_INVALID_LIST_POSITION ? preferred_field : 0;
+    field_index = country_field != GTK_INVALID_LIST_POSITION ? country_field :
+                  category_field != GTK_INVALID_LIST_POSITION ? category_field : 0;
 
   self->filling = TRUE;
   gtk_drop_down_set_model (self->breakdown_segment_dropdown, G_LIST_MODEL (segments));

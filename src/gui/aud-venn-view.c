@@ -16,8 +16,10 @@
 #include "aud-format.h"
 #include "aud-venn-view.h"
 
-/* Room around the circles for the set names, in pixels. */
-#define PADDING 44.0
+/* Room around the circles: above and below for the set names, at the
+ * sides for the numbers of small regions, in pixels. */
+#define PADDING_X 56.0
+#define PADDING_Y 44.0
 #define NAME_GAP 8.0
 #define FILL_ALPHA 0.28
 #define STROKE_WIDTH 2.0
@@ -117,6 +119,25 @@ region_order (AudVennView *self,
 
   *n_regions = self->n == 2 ? G_N_ELEMENTS (order_2) : 0;
   return order_2;
+}
+
+/* The transform of the diagram into the widget, with room around it. */
+static gboolean
+fit (AudVennView *self,
+     double      *scale,
+     double      *offset_x,
+     double      *offset_y)
+{
+  double width = gtk_widget_get_width (GTK_WIDGET (self));
+  double height = gtk_widget_get_height (GTK_WIDGET (self));
+
+  if (!aud_venn_layout_fit (&self->layout, width - 2 * PADDING_X, height - 2 * PADDING_Y, 0.0,
+                            scale, offset_x, offset_y))
+    return FALSE;
+
+  *offset_x += PADDING_X;
+  *offset_y += PADDING_Y;
+  return TRUE;
 }
 
 static void
@@ -269,7 +290,7 @@ draw_names (AudVennView   *self,
       double x, y;
 
       pango_layout_set_markup (layout, markup, -1);
-      pango_layout_set_width (layout, (int)(width / self->n) * PANGO_SCALE);
+      pango_layout_set_width (layout, (int)MAX (width / self->n, 240.0) * PANGO_SCALE);
       pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
       pango_layout_get_pixel_size (layout, &text_w, &text_h);
 
@@ -285,6 +306,60 @@ draw_names (AudVennView   *self,
     }
 }
 
+/* Where a label of @width × @height that does not fit in region @mask
+ * goes: outside the circles, away from the diagram's centre, in screen
+ * coordinates; (x, y) is the region's label point. */
+static void
+place_outside (AudVennView *self,
+               guint        mask,
+               double       width,
+               double       height,
+               double      *x,
+               double      *y)
+{
+  double cx = (self->layout.min_x + self->layout.max_x) / 2.0 * self->scale + self->offset_x;
+  double cy = (self->layout.min_y + self->layout.max_y) / 2.0 * self->scale + self->offset_y;
+  double dx = *x - cx;
+  double dy = *y - cy;
+  double length = hypot (dx, dy);
+  double reach = hypot (width, height) / 2.0 + 6.0;
+
+  if (length < 1.0)
+    {
+      dx = 0.0;
+      dy = -1.0;
+    }
+  else
+    {
+      dx /= length;
+      dy /= length;
+    }
+
+  /* Out of every circle, with room for the text. */
+  for (double t = 0.0; t < 4000.0; t += 2.0)
+    {
+      double px = *x + dx * t;
+      double py = *y + dy * t;
+      gboolean clear = TRUE;
+
+      for (guint i = 0; i < self->n && clear; i++)
+        {
+          const AudVennCircle *c = &self->layout.circles[i];
+          double d = hypot (px - (c->x * self->scale + self->offset_x),
+                            py - (c->y * self->scale + self->offset_y));
+
+          clear = d > c->r * self->scale + reach;
+        }
+
+      if (clear)
+        {
+          *x = px;
+          *y = py;
+          return;
+        }
+    }
+}
+
 static void
 draw_counts (AudVennView   *self,
              cairo_t       *cr,
@@ -296,7 +371,8 @@ draw_counts (AudVennView   *self,
       g_autoptr(PangoLayout) layout = NULL;
       g_autofree char *count = NULL;
       g_autofree char *markup = NULL;
-      double x, y;
+      int text_w, text_h;
+      double x, y, room;
 
       /* An empty region that is not drawn needs no label. */
       if (self->regions[mask] == 0 && !self->layout.has_area[mask])
@@ -308,9 +384,32 @@ draw_counts (AudVennView   *self,
       layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
       pango_layout_set_markup (layout, markup, -1);
       pango_layout_set_alignment (layout, PANGO_ALIGN_CENTER);
+      pango_layout_get_pixel_size (layout, &text_w, &text_h);
 
       x = self->layout.label_x[mask] * self->scale + self->offset_x;
       y = self->layout.label_y[mask] * self->scale + self->offset_y;
+      room = self->layout.label_room[mask] * self->scale;
+
+      /* Too small a region for its number: the number goes outside, with
+       * a line to the region. */
+      if (room < 0.45 * hypot (text_w, text_h))
+        {
+          double ax = x, ay = y;
+
+          place_outside (self, mask, text_w, text_h, &x, &y);
+          cairo_new_path (cr);
+          cairo_arc (cr, ax, ay, 2.0, 0, 2 * G_PI);
+          cairo_set_source_rgba (cr, fg->red, fg->green, fg->blue, 0.7);
+          cairo_fill (cr);
+          cairo_move_to (cr, ax, ay);
+          cairo_line_to (cr, x - (x - ax) * (hypot (text_w, text_h) / 2.0) /
+                                MAX (hypot (x - ax, y - ay), 1.0),
+                         y - (y - ay) * (hypot (text_w, text_h) / 2.0) /
+                             MAX (hypot (x - ax, y - ay), 1.0));
+          cairo_set_line_width (cr, 1.0);
+          cairo_stroke (cr);
+        }
+
       draw_text (cr, layout, x, y, fg, bg);
     }
 }
@@ -325,9 +424,7 @@ aud_venn_view_snapshot (GtkWidget   *widget,
   GdkRGBA fg, bg;
   cairo_t *cr;
 
-  if (self->n == 0 ||
-      !aud_venn_layout_fit (&self->layout, width, height, PADDING,
-                            &self->scale, &self->offset_x, &self->offset_y))
+  if (self->n == 0 || !fit (self, &self->scale, &self->offset_x, &self->offset_y))
     return;
 
   get_colors (self, &fg, &bg);
@@ -713,10 +810,7 @@ aud_venn_view_get_region_point (AudVennView      *self,
   g_return_val_if_fail (AUD_IS_VENN_VIEW (self), FALSE);
   g_return_val_if_fail (point != NULL, FALSE);
 
-  if (self->n == 0 || mask == 0 || mask >= (1u << self->n) ||
-      !aud_venn_layout_fit (&self->layout, gtk_widget_get_width (GTK_WIDGET (self)),
-                            gtk_widget_get_height (GTK_WIDGET (self)), PADDING,
-                            &scale, &ox, &oy))
+  if (self->n == 0 || mask == 0 || mask >= (1u << self->n) || !fit (self, &scale, &ox, &oy))
     return FALSE;
 
   point->x = self->layout.label_x[mask] * scale + ox;
