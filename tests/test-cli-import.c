@@ -91,6 +91,52 @@ test_cli_import_customers (void)
   }
 }
 
+/* An activity file imported without --as is taken as events: its column
+ * "event" names what happened, "time" says when, and customers repeat. */
+static void
+test_cli_import_guesses_events (void)
+{
+  g_auto(CliRun) run = { 0, };
+  g_autofree char *ws = workspace ();
+  g_autofree char *customers = fixture ("imp-customers.csv");
+  g_autofree char *events = fixture ("imp-events.csv");
+
+  RUN (&run, "import", ws, customers);
+  g_assert_cmpint (run.status, ==, 0);
+  cli_run_clear (&run);
+
+  RUN (&run, "import", ws, events, "--json");
+  g_assert_cmpint (run.status, ==, 0);
+  {
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    g_autoptr(GError) error = NULL;
+    JsonObject *summary;
+
+    json_parser_load_from_data (parser, run.out, -1, &error);
+    g_assert_no_error (error);
+    summary = json_node_get_object (json_parser_get_root (parser));
+    g_assert_cmpstr (json_object_get_string_member (summary, "kind"), ==, "events");
+    g_assert_cmpint (json_object_get_int_member (summary, "rows_read"), ==, 6);
+    g_assert_cmpint (json_object_get_int_member (summary, "rows_inserted"), ==, 6);
+    g_assert_cmpint (json_object_get_int_member (summary, "rows_unknown_customer"), ==, 3);
+  }
+  cli_run_clear (&run);
+
+  RUN (&run, "info", ws, "--json");
+  g_assert_cmpint (run.status, ==, 0);
+  {
+    g_autoptr(JsonParser) parser = json_parser_new ();
+    g_autoptr(GError) error = NULL;
+    JsonObject *info;
+
+    json_parser_load_from_data (parser, run.out, -1, &error);
+    g_assert_no_error (error);
+    info = json_node_get_object (json_parser_get_root (parser));
+    g_assert_cmpint (json_object_get_int_member (info, "customers"), ==, 3);
+    g_assert_cmpint (json_object_get_int_member (info, "events"), ==, 6);
+  }
+}
+
 static void
 test_cli_import_events_and_rejects (void)
 {
@@ -264,6 +310,7 @@ main (int   argc,
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/cli-import/customers", test_cli_import_customers);
+  g_test_add_func ("/cli-import/guesses-events", test_cli_import_guesses_events);
   g_test_add_func ("/cli-import/events-and-rejects", test_cli_import_events_and_rejects);
   g_test_add_func ("/cli-import/create-customers", test_cli_import_create_customers);
   g_test_add_func ("/cli-import/errors", test_cli_import_errors);

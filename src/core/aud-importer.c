@@ -830,10 +830,23 @@ has_role (const AudImportPreview *self,
   return FALSE;
 }
 
+/* An activity file names what happened, or has a time while its customers
+ * repeat (one row per event); a profile file has each customer once. */
 static AudImportKind
 guess_kind (const AudImportPreview *self)
 {
-  if (has_role (self, AUD_ROLE_EVENT_TIME) || has_role (self, AUD_ROLE_EVENT_NAME))
+  gboolean ids_repeat = FALSE;
+
+  for (guint i = 0; i < self->guesses->len; i++)
+    {
+      const AudColumnGuess *guess = self->guesses->pdata[i];
+
+      if (guess->role == AUD_ROLE_CUSTOMER_ID && !guess->unique)
+        ids_repeat = TRUE;
+    }
+
+  if (has_role (self, AUD_ROLE_EVENT_NAME) ||
+      (has_role (self, AUD_ROLE_EVENT_TIME) && ids_repeat))
     return AUD_IMPORT_EVENTS;
 
   return AUD_IMPORT_CUSTOMERS;

@@ -259,6 +259,17 @@ static const char * const flag_words[] = {
   "verified", "active", "enabled", "unsubscribed", "bounced", "churn", "churned", "vip",
   "deleted", "blocked", "confirmed", NULL
 };
+/* Whole names of a column that holds what happened (activity files). */
+static const char * const event_name_compact[] = {
+  "event", "eventname", "eventtype", "events", "action", "actiontype", "activity",
+  "activitytype", "ereignis", "ereignistyp", "aktion", "evenement", "typeevenement", "evento",
+  "tipoevento", "accion", "gebeurtenis", NULL
+};
+/* Words of a column that holds when it happened. */
+static const char * const event_time_words[] = {
+  "time", "timestamp", "ts", "date", "datetime", "at", "when", "occurred", "zeit",
+  "zeitpunkt", "datum", "fecha", "hora", "horodatage", "data", "tijd", NULL
+};
 static const char * const epoch_words[] = {
   "unix", "epoch", "timestamp", "ts", NULL
 };
@@ -916,6 +927,43 @@ aud_column_guess_free (AudColumnGuess *guess)
   g_free (guess);
 }
 
+/* The columns of an activity file: the first text or category column named
+ * like "event" or "action" holds the event name; the first date-time column
+ * named like "timestamp", "occurred_at" or "InvoiceDate" holds its time.
+ * Roles only: whether the file holds events is the importer's call. */
+static void
+assign_event_roles (GPtrArray *guesses)
+{
+  gboolean have_name = FALSE;
+  gboolean have_time = FALSE;
+
+  for (guint i = 0; i < guesses->len; i++)
+    {
+      AudColumnGuess *guess = g_ptr_array_index (guesses, i);
+      NameWords words;
+
+      if (guess->role != AUD_ROLE_NONE)
+        continue;
+
+      name_words_init (&words, guess->name);
+
+      if (!have_name && in_list (words.compact, event_name_compact) &&
+          (guess->format.type == AUD_FIELD_TEXT || guess->format.type == AUD_FIELD_CATEGORY))
+        {
+          guess->role = AUD_ROLE_EVENT_NAME;
+          have_name = TRUE;
+        }
+      else if (!have_time && guess->format.type == AUD_FIELD_DATETIME &&
+               has_word (&words, event_time_words))
+        {
+          guess->role = AUD_ROLE_EVENT_TIME;
+          have_time = TRUE;
+        }
+
+      name_words_clear (&words);
+    }
+}
+
 GPtrArray *
 aud_infer_finish (AudInfer *self)
 {
@@ -974,6 +1022,8 @@ aud_infer_finish (AudInfer *self)
       if (guess->format.type == AUD_FIELD_CATEGORY)
         guess->format.type = AUD_FIELD_TEXT;
     }
+
+  assign_event_roles (guesses);
 
   return guesses;
 }
