@@ -75,6 +75,7 @@ struct _AudImportAssistant
   AudImportSummary     *summary;         /* the finished import */
   AudProgress          *progress;        /* of the running import */
   GArray               *delimiters;      /* (element-type char): delimiter_row's items */
+  AudFileFormat         format;          /* as last read; AUTO before */
   GCancellable         *preview_cancellable; /* NULL when no preview is read */
   GCancellable         *import_cancellable;  /* NULL when no import runs */
   gint64                import_started;  /* monotonic µs */
@@ -700,7 +701,9 @@ fill_preview (AudImportAssistant *self)
   g_object_unref (line_column);
   for (guint i = 0; i < self->preview->n_columns; i++)
     {
-      g_autoptr(GtkColumnViewColumn) column = aud_text_column_new (self->preview->columns[i], i + 1);
+      g_autoptr(GtkColumnViewColumn) column = NULL;
+
+      column = aud_text_column_new (self->preview->columns[i], i + 1);
 
       gtk_column_view_append_column (self->preview_view, column);
     }
@@ -713,7 +716,11 @@ fill_preview (AudImportAssistant *self)
 
       gtk_string_list_append (cells, line);
       for (guint i = 0; i < self->preview->n_columns; i++)
-        gtk_string_list_append (cells, i < row->n_cells && row->cells[i] != NULL ? row->cells[i] : "");
+        {
+          const char *text = i < row->n_cells ? row->cells[i] : NULL;
+
+          gtk_string_list_append (cells, text != NULL ? text : "");
+        }
       gtk_string_list_append (cells, row->problem_text != NULL ? row->problem_text : "");
       g_list_store_append (rows, cells);
       n_problems += row->problem_text != NULL;
@@ -771,6 +778,11 @@ preview_cb (GObject      *object,
                                                      "a CSV or JSON file, or try another encoding "
                                                      "or delimiter."), name);
 
+      /* Nothing goes on from a file that cannot be read this way; the
+       * read options stay, to try others. */
+      g_clear_pointer (&self->preview, aud_import_preview_free);
+      g_clear_pointer (&self->mapping, aud_import_mapping_free);
+      clear_column_rows (self);
       adw_status_page_set_description (self->preview_error_page, error->message);
       gtk_stack_set_visible_child_name (self->preview_stack, "error");
       show_error (self, _("Could Not Read the File"), sentence, error);
@@ -781,6 +793,7 @@ preview_cb (GObject      *object,
 
   g_clear_pointer (&self->preview, aud_import_preview_free);
   self->preview = g_steal_pointer (&preview);
+  self->format = self->preview->sniff->format;
 
   fill_read_options (self);
   fill_preview (self);
@@ -815,13 +828,14 @@ on_read_option_changed_cb (AudImportAssistant *self)
   guint delimiter = adw_combo_row_get_selected (self->delimiter_row);
   guint quote = adw_combo_row_get_selected (self->quote_row);
 
-  if (self->filling || self->preview == NULL)
+  if (self->filling)
     return;
 
-  options.format = self->preview->sniff->format;
+  options.format = self->format;
   if (encoding < G_N_ELEMENTS (encodings))
     options.encoding = encodings[encoding];
-  if (options.format == AUD_FILE_FORMAT_CSV)
+  if (options.format != AUD_FILE_FORMAT_JSON_ARRAY &&
+      options.format != AUD_FILE_FORMAT_JSON_LINES)
     {
       if (delimiter < self->delimiters->len)
         options.delimiter = g_array_index (self->delimiters, char, delimiter);
@@ -850,7 +864,8 @@ on_progress_notify_cb (AudImportAssistant *self)
 
   if (seconds < 0.5 || n == 0)
     {
-      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s row read", "%s rows read", n), rows);
+      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s row read", "%s rows read", n),
+                              rows);
     }
   else
     {
@@ -862,15 +877,19 @@ on_progress_notify_cb (AudImportAssistant *self)
           if (left < 60)
             /* Translators: rows read, rows per second, seconds left */
             text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                 "%s rows read · %s rows per second · about %u second left",
-                                                 "%s rows read · %s rows per second · about %u seconds left",
+                                                 "%s rows read · %s rows per second · "
+                                                 "about %u second left",
+                                                 "%s rows read · %s rows per second · "
+                                                 "about %u seconds left",
                                                  left),
                                     rows, rate, left);
           else
             /* Translators: rows read, rows per second, minutes left */
             text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                                 "%s rows read · %s rows per second · about %u minute left",
-                                                 "%s rows read · %s rows per second · about %u minutes left",
+                                                 "%s rows read · %s rows per second · "
+                                                 "about %u minute left",
+                                                 "%s rows read · %s rows per second · "
+                                                 "about %u minutes left",
                                                  (left + 30) / 60),
                                     rows, rate, (left + 30) / 60);
         }
@@ -1001,8 +1020,11 @@ import_cb (GObject      *object,
     {
       show_step (self, "mapping");
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        adw_toast_overlay_add_toast (self->toast_overlay,
-                                     adw_toast_new (_("Import cancelled; the workspace was not changed")));
+        {
+          const char *title = _("Import cancelled; the workspace was not changed");
+
+          adw_toast_overlay_add_toast (self->toast_overlay, adw_toast_new (title));
+        }
       else
         show_error (self, _("Import Failed"), import_error_sentence (error), error);
       return;
@@ -1045,7 +1067,8 @@ start_action (GtkWidget  *widget,
   g_autofree char *name = NULL;
 
   if (self->import_cancellable != NULL || self->mapping == NULL ||
-      !aud_import_mapping_check (self->mapping, (const char * const *)self->preview->columns, &error))
+      !aud_import_mapping_check (self->mapping, (const char * const *)self->preview->columns,
+                                 &error))
     return;
 
   /* Only its path is used: the import opens its own connection. Opening
@@ -1229,8 +1252,8 @@ aud_import_assistant_class_init (AudImportAssistantClass *klass)
     g_signal_new ("imported", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
                   G_TYPE_NONE, 1, AUD_TYPE_IMPORT_SUMMARY | G_SIGNAL_TYPE_STATIC_SCOPE);
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/audiences/Audiences/ui/aud-import-assistant.ui");
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/audiences/Audiences"
+                                                             "/ui/aud-import-assistant.ui");
   gtk_widget_class_bind_template_child (widget_class, AudImportAssistant, window_title);
   gtk_widget_class_bind_template_child (widget_class, AudImportAssistant, back_button);
   gtk_widget_class_bind_template_child (widget_class, AudImportAssistant, next_button);

@@ -311,8 +311,8 @@ aud_rejects_view_class_init (AudRejectsViewClass *klass)
   object_class->dispose = aud_rejects_view_dispose;
   object_class->finalize = aud_rejects_view_finalize;
 
-  gtk_widget_class_set_template_from_resource (widget_class,
-                                               "/io/github/audiences/Audiences/ui/aud-rejects-view.ui");
+  gtk_widget_class_set_template_from_resource (widget_class, "/io/github/audiences/Audiences"
+                                                             "/ui/aud-rejects-view.ui");
   gtk_widget_class_bind_template_child (widget_class, AudRejectsView, window_title);
   gtk_widget_class_bind_template_child (widget_class, AudRejectsView, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, AudRejectsView, stack);
