@@ -29,6 +29,8 @@ struct _AudImportAssistant
   GtkButton            *next_button;
   GtkButton            *import_button;
   GtkButton            *done_button;
+  GtkButton            *cancel_button;
+  GtkButton            *rejects_button;
   AdwToastOverlay      *toast_overlay;
   GtkStack             *stack;
   AdwPreferencesGroup  *read_group;
@@ -1259,6 +1261,8 @@ aud_import_assistant_class_init (AudImportAssistantClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AudImportAssistant, next_button);
   gtk_widget_class_bind_template_child (widget_class, AudImportAssistant, import_button);
   gtk_widget_class_bind_template_child (widget_class, AudImportAssistant, done_button);
+  gtk_widget_class_bind_template_child (widget_class, AudImportAssistant, cancel_button);
+  gtk_widget_class_bind_template_child (widget_class, AudImportAssistant, rejects_button);
   gtk_widget_class_bind_template_child (widget_class, AudImportAssistant, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, AudImportAssistant, stack);
   gtk_widget_class_bind_template_child (widget_class, AudImportAssistant, read_group);
@@ -1306,8 +1310,29 @@ aud_import_assistant_init (AudImportAssistant *self)
   g_autoptr(GtkStringList) encoding_labels = gtk_string_list_new (NULL);
   g_autoptr(GtkStringList) quote_labels = gtk_string_list_new (NULL);
   g_autoptr(GtkListItemFactory) factory = NULL;
+  GtkWidget *labelled[14];
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* GTK 4.8 would also name these by their mnemonic labels ("_Next"):
+   * keep the template's accessible labels alone. */
+  labelled[0] = GTK_WIDGET (self->back_button);
+  labelled[1] = GTK_WIDGET (self->next_button);
+  labelled[2] = GTK_WIDGET (self->import_button);
+  labelled[3] = GTK_WIDGET (self->done_button);
+  labelled[4] = GTK_WIDGET (self->cancel_button);
+  labelled[5] = GTK_WIDGET (self->rejects_button);
+  labelled[6] = GTK_WIDGET (self->encoding_row);
+  labelled[7] = GTK_WIDGET (self->delimiter_row);
+  labelled[8] = GTK_WIDGET (self->quote_row);
+  labelled[9] = GTK_WIDGET (self->kind_row);
+  labelled[10] = GTK_WIDGET (self->id_row);
+  labelled[11] = GTK_WIDGET (self->customer_row);
+  labelled[12] = GTK_WIDGET (self->event_row);
+  labelled[13] = GTK_WIDGET (self->time_row);
+  for (guint i = 0; i < G_N_ELEMENTS (labelled); i++)
+    gtk_accessible_reset_relation (GTK_ACCESSIBLE (labelled[i]),
+                                   GTK_ACCESSIBLE_RELATION_LABELLED_BY);
 
   self->column_rows = g_ptr_array_new_with_free_func (g_free);
   self->summary_rows = g_ptr_array_new ();

@@ -23,6 +23,7 @@ struct _AudRejectsView
 
   /* template widgets */
   AdwWindowTitle       *window_title;
+  GtkButton            *save_button;
   AdwToastOverlay      *toast_overlay;
   GtkStack             *stack;
   GtkColumnView        *column_view;
@@ -314,6 +315,7 @@ aud_rejects_view_class_init (AudRejectsViewClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class, "/io/github/audiences/Audiences"
                                                              "/ui/aud-rejects-view.ui");
   gtk_widget_class_bind_template_child (widget_class, AudRejectsView, window_title);
+  gtk_widget_class_bind_template_child (widget_class, AudRejectsView, save_button);
   gtk_widget_class_bind_template_child (widget_class, AudRejectsView, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, AudRejectsView, stack);
   gtk_widget_class_bind_template_child (widget_class, AudRejectsView, column_view);
@@ -338,6 +340,11 @@ aud_rejects_view_init (AudRejectsView *self)
   g_autoptr(GtkNoSelection) selection = NULL;
 
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  /* GTK 4.8 would also name the button by its mnemonic label: keep the
+   * template's accessible label alone. */
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (self->save_button),
+                                 GTK_ACCESSIBLE_RELATION_LABELLED_BY);
 
   self->rows = g_list_store_new (GTK_TYPE_STRING_LIST);
   selection = gtk_no_selection_new (g_object_ref (G_LIST_MODEL (self->rows)));
