@@ -402,7 +402,7 @@ region_row_new (AudComparePage *self,
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), swatch);
   gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), mask != 0);
 
-  button = gtk_button_new_from_icon_name ("document-save-symbolic");
+  button = gtk_button_new_from_icon_name ("list-add-symbolic");
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_widget_add_css_class (button, "flat");
   /* Translators: the accessible name of a region's save button */
@@ -497,9 +497,13 @@ on_venn_region_activated_cb (AudComparePage *self,
                              guint           mask,
                              AudVennView    *view)
 {
+  gint64 n = aud_venn_view_get_region_count (view, mask);
   g_autofree char *name = aud_venn_view_dup_region_name (view, mask);
-  g_autofree char *count = aud_format_count (aud_venn_view_get_region_count (view, mask));
-  g_autofree char *markup = g_markup_printf_escaped ("<b>%s</b>\n%s", name, count);
+  g_autofree char *count = aud_format_count (n);
+  g_autofree char *customers = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s customer",
+                                                             "%s customers", n),
+                                                count);
+  g_autofree char *markup = g_markup_printf_escaped ("<b>%s</b>\n%s", name, customers);
   graphene_point_t point;
 
   if (mask == 0 || !aud_venn_view_get_region_point (view, mask, &point))
@@ -1267,6 +1271,10 @@ aud_compare_page_init (AudComparePage *self)
   box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   self->region_popover_label = GTK_LABEL (gtk_label_new (NULL));
   gtk_label_set_justify (self->region_popover_label, GTK_JUSTIFY_CENTER);
+  gtk_label_set_wrap (self->region_popover_label, TRUE);
+  /* A fixed width, so the wrapped text is measured as it is drawn. */
+  gtk_label_set_max_width_chars (self->region_popover_label, 1);
+  gtk_widget_set_size_request (box, 280, -1);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->region_popover_label));
   button = gtk_button_new_with_mnemonic (_("_Save as Segment…"));
   gtk_widget_add_css_class (button, "suggested-action");
