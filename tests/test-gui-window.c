@@ -18,6 +18,7 @@
 #include "aud-format.h"
 #include "aud-import-assistant.h"
 #include "aud-store.h"
+#include "aud-timeline-chart.h"
 #include "aud-window.h"
 
 /* Shared by all tests: windows need a registered application. */
@@ -260,6 +261,8 @@ test_window_overview (void)
   g_autoptr(GPtrArray) properties = NULL;
   g_autoptr(GPtrArray) imports = NULL;
   AdwWindowTitle *title;
+  AudTimelineChart *chart;
+  GArray *buckets;
   AudWindow *window;
 
   window = open_window (path);
@@ -301,6 +304,76 @@ test_window_overview (void)
 
   g_assert_true (gtk_widget_get_visible (child (window, "imports_group")));
   g_assert_true (gtk_widget_is_sensitive (child (window, "import_button")));
+
+  /* Minutes apart: one week, from Monday 13 Nov 2023. */
+  chart = child (window, "timeline_chart");
+  g_assert_true (gtk_widget_get_visible (child (window, "timeline_group")));
+  g_assert_true (aud_timeline_chart_get_weekly (chart));
+  buckets = aud_timeline_chart_get_buckets (chart);
+  g_assert_cmpuint (buckets->len, ==, 1);
+  g_assert_cmpint (g_array_index (buckets, AudTimelineBucket, 0).start, ==, 1699833600);
+  g_assert_cmpint (g_array_index (buckets, AudTimelineBucket, 0).count, ==, 5);
+
+  close_window (window);
+}
+
+/* A month by its first second, UTC. */
+static gint64
+month_start (int year,
+             int month)
+{
+  g_autoptr(GDateTime) at = g_date_time_new_utc (year, month, 1, 0, 0, 0.0);
+
+  return g_date_time_to_unix (at);
+}
+
+static void
+test_window_timeline (void)
+{
+  g_autofree char *path = workspace_path ("timeline.audiences");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AudStore) store = NULL;
+  AudTimelineChart *chart;
+  GArray *buckets;
+  AudWindow *window;
+  gint64 visit, order;
+  /* January to August 2024: months, the empty ones included; the first
+   * and last second of a month count in it. */
+  static const struct { const char *name; gint64 ts; } events[] = {
+    { "visit", 1704067200 },      /* 1 Jan 2024 00:00:00 */
+    { "order", 1706745599 },      /* 31 Jan 2024 23:59:59 */
+    { "visit", 1706745600 },      /* 1 Feb 2024 00:00:00 */
+    { "order", 1706745601 },
+    { "visit", 1711929599 },      /* 31 Mar 2024 23:59:59 */
+    { "order", 1723248000 },      /* 10 Aug 2024 */
+  };
+  static const gint64 expected[] = { 2, 2, 1, 0, 0, 0, 0, 1 };
+
+  store = aud_store_open (path, AUD_STORE_OPEN_CREATE, &error);
+  g_assert_no_error (error);
+  visit = aud_store_intern_event_name (store, "visit", &error);
+  g_assert_no_error (error);
+  order = aud_store_intern_event_name (store, "order", &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (events); i++)
+    exec_bound (store, "INSERT INTO events (customer_key, name, ts) VALUES (?1, ?2, ?3)",
+                "C1", g_str_equal (events[i].name, "visit") ? visit : order, events[i].ts);
+  g_clear_object (&store);
+
+  window = open_window (path);
+  wait_idle (window);
+  g_assert_cmpstr (visible_page (window), ==, "overview");
+
+  chart = child (window, "timeline_chart");
+  g_assert_false (aud_timeline_chart_get_weekly (chart));
+  buckets = aud_timeline_chart_get_buckets (chart);
+  g_assert_cmpuint (buckets->len, ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_assert_cmpint (g_array_index (buckets, AudTimelineBucket, i).start, ==,
+                       month_start (2024, i + 1));
+      g_assert_cmpint (g_array_index (buckets, AudTimelineBucket, i).count, ==, expected[i]);
+    }
 
   close_window (window);
 }
@@ -906,6 +979,7 @@ main (int   argc,
   g_assert_no_error (error);
 
   g_test_add_func ("/gui-window/overview", test_window_overview);
+  g_test_add_func ("/gui-window/timeline", test_window_timeline);
   g_test_add_func ("/gui-window/reload", test_window_reload);
   g_test_add_func ("/gui-window/empty", test_window_empty);
   g_test_add_func ("/gui-window/not-a-workspace", test_window_not_a_workspace);

@@ -16,6 +16,7 @@
 #include "aud-format.h"
 #include "aud-import-assistant.h"
 #include "aud-progress.h"
+#include "aud-timeline-chart.h"
 #include "aud-window.h"
 #include "aud-workspace-summary.h"
 
@@ -57,6 +58,8 @@ struct _AudWindow
   AdwPreferencesGroup  *events_group;
   AdwPreferencesGroup  *properties_group;
   AdwPreferencesGroup  *imports_group;
+  AdwPreferencesGroup  *timeline_group;
+  AudTimelineChart     *timeline_chart;
   AudBrowserPage       *customers_page;
   AudBrowserPage       *events_page;
   AudComparePage       *compare_page;
@@ -471,6 +474,9 @@ show_summary (AudWindow *self)
   fill_event_counts (self, summary->event_counts);
   fill_fields (self, self->properties_group, summary->properties);
   fill_imports (self, summary->imports);
+  aud_timeline_chart_set_buckets (self->timeline_chart, summary->timeline,
+                                  summary->timeline_weekly);
+  gtk_widget_set_visible (GTK_WIDGET (self->timeline_group), summary->timeline->len > 0);
 
   /* They read the workspace themselves, in the background. */
   aud_browser_page_set_workspace (self->customers_page, g_file_peek_path (self->file));
@@ -999,11 +1005,14 @@ aud_window_class_init (AudWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AudWindow, events_group);
   gtk_widget_class_bind_template_child (widget_class, AudWindow, properties_group);
   gtk_widget_class_bind_template_child (widget_class, AudWindow, imports_group);
+  gtk_widget_class_bind_template_child (widget_class, AudWindow, timeline_group);
+  gtk_widget_class_bind_template_child (widget_class, AudWindow, timeline_chart);
   gtk_widget_class_bind_template_child (widget_class, AudWindow, customers_page);
   gtk_widget_class_bind_template_child (widget_class, AudWindow, events_page);
   gtk_widget_class_bind_template_child (widget_class, AudWindow, compare_page);
   g_type_ensure (AUD_TYPE_BROWSER_PAGE);
   g_type_ensure (AUD_TYPE_COMPARE_PAGE);
+  g_type_ensure (AUD_TYPE_TIMELINE_CHART);
 
   gtk_widget_class_install_action (widget_class, "win.import", NULL, aud_window_import_action);
   gtk_widget_class_install_action (widget_class, "win.cancel", NULL, aud_window_cancel_action);

@@ -125,6 +125,105 @@ load_imports (AudStore   *store,
   return TRUE;
 }
 
+/* Spans shorter than this are counted by week. */
+#define WEEKLY_SPAN (183 * G_TIME_SPAN_DAY / G_TIME_SPAN_SECOND)
+
+/* The first second of the period holding @ts (UTC): its month, or the
+ * Monday of its week. */
+static GDateTime *
+period_start (gint64   ts,
+              gboolean weekly)
+{
+  g_autoptr(GDateTime) at = g_date_time_new_from_unix_utc (ts);
+  g_autoptr(GDateTime) day = NULL;
+
+  if (at == NULL)
+    return NULL;
+
+  if (!weekly)
+    return g_date_time_new_utc (g_date_time_get_year (at), g_date_time_get_month (at), 1,
+                                0, 0, 0.0);
+
+  day = g_date_time_new_utc (g_date_time_get_year (at), g_date_time_get_month (at),
+                             g_date_time_get_day_of_month (at), 0, 0, 0.0);
+  return g_date_time_add_days (day, 1 - g_date_time_get_day_of_week (day));
+}
+
+/* Fills @timeline with the events of each period from the first event to
+ * the last. Each period is a count over the (name, ts) index, one range per
+ * event name: the index entries are walked once in all, with no sorting. */
+static gboolean
+load_timeline (AudStore      *store,
+               GArray        *timeline,
+               gboolean      *weekly,
+               GCancellable  *cancellable,
+               GError       **error)
+{
+  g_autoptr(sqlite3_stmt) span = NULL;
+  g_autoptr(sqlite3_stmt) count = NULL;
+  g_autoptr(GDateTime) start = NULL;
+  gint64 first, last;
+  int rc;
+
+  /* min() and max() per name are single index seeks. */
+  span = aud_store_prepare (store,
+                            "SELECT min((SELECT min(ts) FROM events WHERE name = n.id)), "
+                            "max((SELECT max(ts) FROM events WHERE name = n.id)) "
+                            "FROM event_names n",
+                            error);
+  if (span == NULL)
+    return FALSE;
+
+  rc = sqlite3_step (span);
+  if (rc != SQLITE_ROW)
+    {
+      aud_store_set_error (store, rc, error);
+      return FALSE;
+    }
+  if (sqlite3_column_type (span, 0) == SQLITE_NULL)
+    return TRUE;
+
+  first = sqlite3_column_int64 (span, 0);
+  last = sqlite3_column_int64 (span, 1);
+  *weekly = last - first < WEEKLY_SPAN;
+
+  count = aud_store_prepare (store,
+                             "SELECT count(*) FROM events "
+                             "WHERE name IN (SELECT id FROM event_names) "
+                             "AND ts >= ?1 AND ts < ?2",
+                             error);
+  if (count == NULL)
+    return FALSE;
+
+  start = period_start (first, *weekly);
+  while (start != NULL && g_date_time_to_unix (start) <= last)
+    {
+      g_autoptr(GDateTime) end = *weekly ? g_date_time_add_weeks (start, 1)
+                                         : g_date_time_add_months (start, 1);
+      AudTimelineBucket bucket = { g_date_time_to_unix (start), 0 };
+
+      if (end == NULL || g_cancellable_is_cancelled (cancellable))
+        break;
+
+      sqlite3_reset (count);
+      sqlite3_bind_int64 (count, 1, bucket.start);
+      sqlite3_bind_int64 (count, 2, g_date_time_to_unix (end));
+      rc = sqlite3_step (count);
+      if (rc != SQLITE_ROW)
+        {
+          aud_store_set_error (store, rc, error);
+          return FALSE;
+        }
+      bucket.count = sqlite3_column_int64 (count, 0);
+      g_array_append_val (timeline, bucket);
+
+      g_date_time_unref (start);
+      start = g_steal_pointer (&end);
+    }
+
+  return TRUE;
+}
+
 void
 aud_workspace_summary_free (AudWorkspaceSummary *summary)
 {
@@ -137,6 +236,7 @@ aud_workspace_summary_free (AudWorkspaceSummary *summary)
   g_clear_pointer (&summary->properties, g_ptr_array_unref);
   g_clear_pointer (&summary->event_counts, g_ptr_array_unref);
   g_clear_pointer (&summary->imports, g_ptr_array_unref);
+  g_clear_pointer (&summary->timeline, g_array_unref);
   g_free (summary);
 }
 
@@ -191,6 +291,7 @@ aud_workspace_summary_load (const char         *path,
   summary->path = g_strdup (path);
   summary->event_counts = g_ptr_array_new_with_free_func ((GDestroyNotify)aud_event_count_free);
   summary->imports = g_ptr_array_new_with_free_func ((GDestroyNotify)aud_import_record_free);
+  summary->timeline = g_array_new (FALSE, FALSE, sizeof (AudTimelineBucket));
 
   name = aud_store_dup_meta (store, "name");
   if (name != NULL && *name != '\0')
@@ -204,7 +305,9 @@ aud_workspace_summary_load (const char         *path,
   summary->properties = aud_store_list_fields (store, AUD_SCOPE_EVENT);
 
   if (!load_event_counts (store, summary->event_counts, error) ||
-      !load_imports (store, summary->imports, error))
+      !load_imports (store, summary->imports, error) ||
+      !load_timeline (store, summary->timeline, &summary->timeline_weekly,
+                      cancellable, error))
     return NULL;
 
   /* The counts above return -1 rather than fail; a cancelled read must not

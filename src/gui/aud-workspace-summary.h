@@ -34,6 +34,14 @@ typedef struct
   gint64  rows_unknown_customer;
 } AudImportRecord;
 
+/* One bar of the events-over-time chart: a calendar month, or a week
+ * (from Monday) when the events span less than about six months. */
+typedef struct
+{
+  gint64 start;                  /* UTC seconds, first second of the period */
+  gint64 count;
+} AudTimelineBucket;
+
 typedef struct
 {
   char      *path;
@@ -44,6 +52,9 @@ typedef struct
   GPtrArray *properties;         /* (element-type AudField), event scope */
   GPtrArray *event_counts;       /* (element-type AudEventCount), largest first */
   GPtrArray *imports;            /* (element-type AudImportRecord), newest first */
+  GArray    *timeline;           /* (element-type AudTimelineBucket), oldest first,
+                                  * every period from the first event to the last */
+  gboolean   timeline_weekly;    /* periods are weeks, else months */
 } AudWorkspaceSummary;
 
 /* The number of imports a summary lists at most. */
