@@ -476,6 +476,20 @@ role_labels (void)
   return list;
 }
 
+/* Names a drop-down and, as GTK 4.8 leaves it unnamed, the button inside. */
+static void
+set_drop_down_name (GtkDropDown *drop_down,
+                    const char  *name)
+{
+  gtk_accessible_update_property (GTK_ACCESSIBLE (drop_down),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (drop_down)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (GTK_IS_BUTTON (child))
+      gtk_accessible_update_property (GTK_ACCESSIBLE (child),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, name, -1);
+}
+
 static void
 add_column_row (AudImportAssistant *self,
                 guint               index)
@@ -504,16 +518,14 @@ add_column_row (AudImportAssistant *self,
   gtk_drop_down_set_selected (column_row->type, column->format.type);
   gtk_widget_set_valign (GTK_WIDGET (column_row->type), GTK_ALIGN_CENTER);
   gtk_widget_set_tooltip_text (GTK_WIDGET (column_row->type), _("Type"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (column_row->type),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, type_name, -1);
+  set_drop_down_name (column_row->type, type_name);
   adw_action_row_add_suffix (column_row->row, GTK_WIDGET (column_row->type));
 
   column_row->role = GTK_DROP_DOWN (gtk_drop_down_new (G_LIST_MODEL (role_labels ()), NULL));
   gtk_drop_down_set_selected (column_row->role, column->role);
   gtk_widget_set_valign (GTK_WIDGET (column_row->role), GTK_ALIGN_CENTER);
   gtk_widget_set_tooltip_text (GTK_WIDGET (column_row->role), _("Role"));
-  gtk_accessible_update_property (GTK_ACCESSIBLE (column_row->role),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, role_name, -1);
+  set_drop_down_name (column_row->role, role_name);
   adw_action_row_add_suffix (column_row->row, GTK_WIDGET (column_row->role));
 
   column_row->import = GTK_SWITCH (gtk_switch_new ());
@@ -1310,7 +1322,7 @@ aud_import_assistant_init (AudImportAssistant *self)
   g_autoptr(GtkStringList) encoding_labels = gtk_string_list_new (NULL);
   g_autoptr(GtkStringList) quote_labels = gtk_string_list_new (NULL);
   g_autoptr(GtkListItemFactory) factory = NULL;
-  GtkWidget *labelled[14];
+  GtkWidget *labelled[16];
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
@@ -1330,6 +1342,8 @@ aud_import_assistant_init (AudImportAssistant *self)
   labelled[11] = GTK_WIDGET (self->customer_row);
   labelled[12] = GTK_WIDGET (self->event_row);
   labelled[13] = GTK_WIDGET (self->time_row);
+  labelled[14] = GTK_WIDGET (self->header_switch);
+  labelled[15] = GTK_WIDGET (self->create_switch);
   for (guint i = 0; i < G_N_ELEMENTS (labelled); i++)
     gtk_accessible_reset_relation (GTK_ACCESSIBLE (labelled[i]),
                                    GTK_ACCESSIBLE_RELATION_LABELLED_BY);
