@@ -935,9 +935,10 @@ failed:
 
 /* --- field leaves over the distinct values of their column ---------------- */
 
-/* Columns with at most this many distinct values keep them, with the
- * customers of each, in the cache: a criterion on such a field is then
- * evaluated over its few values instead of every customer. */
+/* Columns with at most this many distinct values (and at most one per four
+ * customers) keep them, with the customers of each, in the cache: a
+ * criterion on such a field is then evaluated over its distinct values
+ * instead of every customer. */
 #define DEFAULT_DICT_MAX_VALUES 65536
 
 typedef struct
