@@ -13,7 +13,7 @@
 #include "aud-format.h"
 #include "aud-timeline-chart.h"
 
-#define CHART_HEIGHT 120   /* of the bars */
+#define CHART_HEIGHT 100   /* of the bars */
 #define LABEL_GAP    6     /* between the bars and the period labels */
 #define BAR_GAP      2
 
