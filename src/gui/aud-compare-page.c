@@ -348,6 +348,8 @@ fill_segment_list (AudComparePage *self)
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), swatch);
       adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
+      /* Named once: by its label, not again by the row's title. */
+      gtk_accessible_reset_relation (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
       gtk_list_box_append (self->segment_list, row);
     }
 }
@@ -1262,6 +1264,13 @@ aud_compare_page_init (AudComparePage *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
 
+  /* GTK 4.8 would also name the dropdowns by their mnemonic labels
+   * ("_Segment"): keep the template's accessible labels alone. */
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (self->breakdown_segment_dropdown),
+                                 GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (self->breakdown_field_dropdown),
+                                 GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+
   self->engine = aud_engine_new ();
   self->colors = g_array_new (FALSE, FALSE, sizeof (GdkRGBA));
   self->overlap_colors = g_array_new (FALSE, FALSE, sizeof (GdkRGBA));
@@ -1278,9 +1287,13 @@ aud_compare_page_init (AudComparePage *self)
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->region_popover_label));
   button = gtk_button_new_with_mnemonic (_("_Save as Segment…"));
   gtk_widget_add_css_class (button, "suggested-action");
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, _("Save as segment"),
+                                  -1);
   g_signal_connect_object (button, "clicked", G_CALLBACK (on_popover_save_clicked_cb), self,
                            G_CONNECT_SWAPPED);
   gtk_box_append (GTK_BOX (box), button);
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (button), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
   self->region_popover = GTK_POPOVER (gtk_popover_new ());
   gtk_popover_set_child (self->region_popover, box);
   gtk_widget_set_parent (GTK_WIDGET (self->region_popover), GTK_WIDGET (self->venn_view));

@@ -25,6 +25,10 @@ struct _AudExportDialog
 
   /* template widgets */
   AdwWindowTitle       *window_title;
+  GtkButton            *close_button;
+  GtkButton            *export_button;
+  GtkButton            *suppress_button;
+  GtkButton            *cancel_export_button;
   GtkStack             *stack;
   AdwActionRow         *written_row;
   GtkSpinner           *plan_spinner;
@@ -538,6 +542,8 @@ add_column_row (AudExportDialog *self,
                            G_CONNECT_SWAPPED);
   adw_action_row_add_prefix (ADW_ACTION_ROW (row), check);
   adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), check);
+  /* Named once: by its label, not again by the row's title. */
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (check), GTK_ACCESSIBLE_RELATION_LABELLED_BY);
   adw_expander_row_add_row (self->columns_row, row);
   g_ptr_array_add (self->column_checks, check);
 }
@@ -975,6 +981,10 @@ aud_export_dialog_class_init (AudExportDialogClass *klass)
   gtk_widget_class_set_template_from_resource (widget_class,
                                                RESOURCE_BASE "/ui/aud-export-dialog.ui");
   gtk_widget_class_bind_template_child (widget_class, AudExportDialog, window_title);
+  gtk_widget_class_bind_template_child (widget_class, AudExportDialog, close_button);
+  gtk_widget_class_bind_template_child (widget_class, AudExportDialog, export_button);
+  gtk_widget_class_bind_template_child (widget_class, AudExportDialog, suppress_button);
+  gtk_widget_class_bind_template_child (widget_class, AudExportDialog, cancel_export_button);
   gtk_widget_class_bind_template_child (widget_class, AudExportDialog, stack);
   gtk_widget_class_bind_template_child (widget_class, AudExportDialog, written_row);
   gtk_widget_class_bind_template_child (widget_class, AudExportDialog, plan_spinner);
@@ -1013,6 +1023,23 @@ aud_export_dialog_init (AudExportDialog *self)
 
   self->filling = TRUE;
   gtk_widget_init_template (GTK_WIDGET (self));
+
+  {
+    /* GTK 4.8 would also name these by their mnemonic labels ("_Export…")
+     * or their rows' titles: keep the template's accessible labels alone. */
+    GtkWidget *labelled[] = {
+      GTK_WIDGET (self->close_button), GTK_WIDGET (self->export_button),
+      GTK_WIDGET (self->suppress_button), GTK_WIDGET (self->cancel_export_button),
+      GTK_WIDGET (self->format_row), GTK_WIDGET (self->bom_row), GTK_WIDGET (self->preset_row),
+      GTK_WIDGET (self->columns_row), GTK_WIDGET (self->unconsented_row),
+      GTK_WIDGET (self->changes_row), GTK_WIDGET (self->bom_switch),
+      GTK_WIDGET (self->unconsented_switch),
+    };
+
+    for (guint i = 0; i < G_N_ELEMENTS (labelled); i++)
+      gtk_accessible_reset_relation (GTK_ACCESSIBLE (labelled[i]),
+                                     GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+  }
 
   self->engine = aud_engine_new ();
   self->column_checks = g_ptr_array_new ();
