@@ -184,6 +184,25 @@ find_child (GtkWidget  *widget,
   return NULL;
 }
 
+/* The first window of @type transient for @parent, or NULL. */
+static gpointer
+find_transient (AudImportAssistant *parent,
+                GType               type)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) &&
+          gtk_window_get_transient_for (window) == GTK_WINDOW (parent))
+        return window;
+    }
+
+  return NULL;
+}
+
 static void
 activate (AudImportAssistant *assistant,
           const char         *action)
@@ -255,8 +274,9 @@ test_import_customers (void)
   g_assert_cmpint (count_rows (workspace, "SELECT count(*) FROM imports"), ==, 1);
 
   /* The rejected rows, in a table and saved as CSV. */
-  rejects = aud_rejects_view_new (GTK_WINDOW (assistant), workspace, summary->import_id);
-  gtk_window_present (GTK_WINDOW (rejects));
+  activate (assistant, "import.view-rejects");
+  rejects = find_transient (assistant, AUD_TYPE_REJECTS_VIEW);
+  g_assert_nonnull (rejects);
   deadline = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
   while (aud_rejects_view_get_loading (rejects))
     {
@@ -383,8 +403,7 @@ test_import_unreadable (void)
   g_autofree char *empty = data_path ("empty.csv");
   g_autoptr(GError) error = NULL;
   AudImportAssistant *assistant;
-  gboolean found_dialog = FALSE;
-  g_autoptr(GListModel) toplevels = NULL;
+  GtkWindow *dialog;
 
   g_assert_true (g_file_set_contents (empty, "", 0, &error));
   g_test_expect_message ("aud-import-assistant", G_LOG_LEVEL_WARNING,
@@ -398,20 +417,9 @@ test_import_unreadable (void)
   activate (assistant, "import.next");
   g_assert_cmpstr (aud_import_assistant_get_step (assistant), ==, "preview");
 
-  toplevels = gtk_window_get_toplevels ();
-  g_object_ref (toplevels);
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GtkWindow) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (window) &&
-          gtk_window_get_transient_for (window) == GTK_WINDOW (assistant))
-        {
-          found_dialog = TRUE;
-          gtk_window_destroy (window);
-        }
-    }
-  g_assert_true (found_dialog);
+  dialog = find_transient (assistant, ADW_TYPE_MESSAGE_DIALOG);
+  g_assert_nonnull (dialog);
+  gtk_window_destroy (dialog);
 
   gtk_window_destroy (GTK_WINDOW (assistant));
   settle ();
@@ -475,6 +483,7 @@ test_import_missing_workspace (void)
   g_assert_cmpstr (aud_import_assistant_get_step (assistant), ==, "mapping");
   g_assert_null (aud_import_assistant_get_summary (assistant));
   g_assert_false (g_file_test (workspace, G_FILE_TEST_EXISTS));
+  g_assert_nonnull (find_transient (assistant, ADW_TYPE_MESSAGE_DIALOG));
 
   gtk_window_destroy (GTK_WINDOW (assistant));
   settle ();
@@ -583,6 +592,7 @@ test_import_locked (void)
   g_test_assert_expected_messages ();
   g_assert_cmpstr (aud_import_assistant_get_step (assistant), ==, "mapping");
   g_assert_null (aud_import_assistant_get_summary (assistant));
+  g_assert_nonnull (find_transient (assistant, ADW_TYPE_MESSAGE_DIALOG));
   maybe_hold (assistant, "locked");
 
   g_assert_cmpint (sqlite3_exec (aud_store_get_db (other), "ROLLBACK", NULL, NULL, NULL),
