@@ -271,7 +271,6 @@ show_count (AudSegmentEditor *self,
   g_autofree char *number = aud_format_count (count->count);
   g_autofree char *total = aud_format_count (count->total);
   g_autofree char *share = NULL;
-  g_autofree char *accessible = NULL;
 
   gtk_label_set_label (self->count_label, number);
   /* Translators: under the count: "12.3 % of 100,000 customers" */
@@ -282,10 +281,9 @@ show_count (AudSegmentEditor *self,
   gtk_label_set_label (self->share_label, share);
   gtk_level_bar_set_value (self->share_bar, count->share);
 
-  /* Translators: the count for screen readers: "1,234 customers, 12.3 % of 100,000 customers" */
-  accessible = g_strdup_printf (_("%s customers, %s"), number, share);
+  /* The name stays "Audience count"; the text is the number. */
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->count_label),
-                                  GTK_ACCESSIBLE_PROPERTY_LABEL, accessible, -1);
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, share, -1);
 
   gtk_widget_set_visible (GTK_WIDGET (self->problem_label), FALSE);
 

@@ -198,6 +198,8 @@ add_value_row (AudValueEditor *self,
       gtk_box_append (GTK_BOX (box), check);
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
       gtk_widget_set_focusable (row, FALSE);
+      gtk_accessible_update_property (GTK_ACCESSIBLE (row), GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                      shown, -1);
     }
   else
     {
