@@ -402,7 +402,7 @@ places_cb (GObject      *object,
 
   if (places == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (!aud_builder_is_cancelled (result, error))
         {
           g_warning ("Could not read the places of %s: %s", self->path, error->message);
           aud_builder_context_report_error (self, error);
@@ -457,4 +457,18 @@ aud_builder_context_take_focus (AudBuilderContext *self)
   g_return_val_if_fail (AUD_IS_BUILDER_CONTEXT (self), NULL);
 
   return g_steal_pointer (&self->focus_path);
+}
+
+gboolean
+aud_builder_is_cancelled (GAsyncResult *result,
+                          const GError *error)
+{
+  GCancellable *cancellable;
+
+  g_return_val_if_fail (G_IS_TASK (result), FALSE);
+
+  cancellable = g_task_get_cancellable (G_TASK (result));
+
+  return g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
+         (cancellable != NULL && g_cancellable_is_cancelled (cancellable));
 }

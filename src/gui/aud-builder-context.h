@@ -79,4 +79,10 @@ void               aud_builder_context_request_focus  (AudBuilderContext  *self,
                                                        const char         *path);
 char              *aud_builder_context_take_focus     (AudBuilderContext  *self);
 
+/* Whether @error is of a call that was cancelled (or whose cancellable was
+ * cancelled before it failed otherwise: the page went away, the file with
+ * it): such failures are nobody's to hear of. @result is a GTask. */
+gboolean           aud_builder_is_cancelled            (GAsyncResult      *result,
+                                                        const GError      *error);
+
 G_END_DECLS

@@ -38,6 +38,7 @@ struct _AudSegmentEditor
   GtkLabel           *subtitle_label;
   GtkToggleButton    *json_button;
   GtkButton          *save_button;
+  GtkButton          *new_button;
   GtkPaned           *paned;
   GtkStack           *builder_stack;
   GtkBox             *builder_box;
@@ -389,7 +390,7 @@ sample_refresh_cb (GObject      *object,
   g_autoptr(GError) error = NULL;
 
   if (!aud_record_model_refresh_finish (AUD_RECORD_MODEL (object), result, &error) &&
-      !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      !aud_builder_is_cancelled (result, error))
     {
       g_warning ("Could not read the sample: %s", error->message);
       show_toast (self, error->message);
@@ -411,7 +412,7 @@ sample_cb (GObject      *object,
 
   if (members == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (!aud_builder_is_cancelled (result, error))
         g_warning ("Could not draw a sample: %s", error->message);
       return;
     }
@@ -524,7 +525,7 @@ funnel_cb (GObject      *object,
 
   if (steps == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (!aud_builder_is_cancelled (result, error))
         g_warning ("Could not work out the funnel: %s", error->message);
       return;
     }
@@ -549,7 +550,7 @@ count_cb (GObject      *object,
   if (!aud_engine_count_finish (AUD_ENGINE (object), result, &count, &error))
     {
       /* Cancelled: a newer count is on its way. */
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || !is_current (self, result))
+      if (aud_builder_is_cancelled (result, error) || !is_current (self, result))
         return;
 
       g_debug ("Could not count: %s", error->message);
@@ -699,7 +700,7 @@ explain_cb (GObject      *object,
 
   if (explanation == NULL)
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (aud_builder_is_cancelled (result, error))
         return;
 
       gtk_label_set_label (self->explain_summary, error->message);
@@ -981,7 +982,7 @@ load_segment_cb (GObject      *object,
 
   if (segment == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (!aud_builder_is_cancelled (result, error))
         {
           g_warning ("Could not read the segment: %s", error->message);
           show_toast (self, error->message);
@@ -1117,7 +1118,7 @@ context_load_cb (GObject      *object,
 
   if (!aud_builder_context_load_finish (AUD_BUILDER_CONTEXT (object), result, &error))
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (!aud_builder_is_cancelled (result, error))
         {
           g_warning ("Could not read %s: %s", self->path, error->message);
           AdwStatusPage *page = ADW_STATUS_PAGE (gtk_stack_get_child_by_name (self->stack,
@@ -1146,6 +1147,33 @@ context_load_cb (GObject      *object,
     on_doc_changed_cb (self, self->doc);
 
   update_actions (self);
+}
+
+/* Out of a window, the page counts nothing (and hears of no failure of
+ * work that outlives the window); back in one, it starts again. */
+static void
+aud_segment_editor_unroot (GtkWidget *widget)
+{
+  AudSegmentEditor *self = AUD_SEGMENT_EDITOR (widget);
+
+  g_clear_handle_id (&self->count_id, g_source_remove);
+  g_cancellable_cancel (self->load_cancellable);
+  g_cancellable_cancel (self->count_cancellable);
+  g_cancellable_cancel (self->explain_cancellable);
+  self->loaded = FALSE;
+
+  GTK_WIDGET_CLASS (aud_segment_editor_parent_class)->unroot (widget);
+}
+
+static void
+aud_segment_editor_root (GtkWidget *widget)
+{
+  AudSegmentEditor *self = AUD_SEGMENT_EDITOR (widget);
+
+  GTK_WIDGET_CLASS (aud_segment_editor_parent_class)->root (widget);
+
+  if (self->path != NULL && !self->loaded && self->context != NULL)
+    aud_segment_editor_reload (self);
 }
 
 static void
@@ -1271,6 +1299,8 @@ aud_segment_editor_class_init (AudSegmentEditorClass *klass)
   object_class->get_property = aud_segment_editor_get_property;
   object_class->set_property = aud_segment_editor_set_property;
   object_class->constructed = aud_segment_editor_constructed;
+  widget_class->root = aud_segment_editor_root;
+  widget_class->unroot = aud_segment_editor_unroot;
 
   /**
    * AudSegmentEditor:engine:
@@ -1310,6 +1340,7 @@ aud_segment_editor_class_init (AudSegmentEditorClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AudSegmentEditor, subtitle_label);
   gtk_widget_class_bind_template_child (widget_class, AudSegmentEditor, json_button);
   gtk_widget_class_bind_template_child (widget_class, AudSegmentEditor, save_button);
+  gtk_widget_class_bind_template_child (widget_class, AudSegmentEditor, new_button);
   gtk_widget_class_bind_template_child (widget_class, AudSegmentEditor, paned);
   gtk_widget_class_bind_template_child (widget_class, AudSegmentEditor, builder_stack);
   gtk_widget_class_bind_template_child (widget_class, AudSegmentEditor, builder_box);
@@ -1405,6 +1436,8 @@ aud_segment_editor_init (AudSegmentEditor *self)
   /* GTK 4.8 names a button by its accessible label and, again, by the
    * label inside it: keep the one given. */
   gtk_accessible_reset_relation (GTK_ACCESSIBLE (self->save_button),
+                                 GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+  gtk_accessible_reset_relation (GTK_ACCESSIBLE (self->new_button),
                                  GTK_ACCESSIBLE_RELATION_LABELLED_BY);
 
   self->count = -1;

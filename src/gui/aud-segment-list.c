@@ -12,6 +12,7 @@
 
 #include <glib/gi18n.h>
 
+#include "aud-builder-context.h"
 #include "aud-format.h"
 #include "aud-segment-colors.h"
 #include "aud-segment-editor.h"
@@ -73,6 +74,7 @@ struct _AudSegmentList
   gint64           now;
   Op              *deleted;       /* the last deletion, for Undo */
   gboolean         counting;      /* a count is running */
+  gboolean         unrooted;      /* taken out of its window since it last read */
   guint            busy;          /* workers running */
 };
 
@@ -486,7 +488,7 @@ count_cb (GObject      *object,
 
   if (!aud_engine_count_finish (AUD_ENGINE (object), result, &count, &error))
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (aud_builder_is_cancelled (result, error))
         return;
       label = g_hash_table_lookup (self->count_labels, name);
       if (label != NULL)
@@ -575,7 +577,7 @@ op_cb (GObject      *object,
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (aud_builder_is_cancelled (result, error) || self->path == NULL)
         return;
       g_warning ("Segments of %s: %s", op->path, error->message);
       show_message (self, error->message);
@@ -918,6 +920,32 @@ delete_selected_action (GtkWidget  *widget,
     start_op (self, op_new (self, OP_DELETE, g_object_get_data (G_OBJECT (row), "aud-name")));
 }
 
+/* Out of a window, the list reads and counts nothing; back in one, it
+ * reads the segments again. */
+static void
+aud_segment_list_unroot (GtkWidget *widget)
+{
+  AudSegmentList *self = AUD_SEGMENT_LIST (widget);
+
+  g_cancellable_cancel (self->cancellable);
+  g_queue_clear (&self->to_count);
+  self->unrooted = TRUE;
+
+  GTK_WIDGET_CLASS (aud_segment_list_parent_class)->unroot (widget);
+}
+
+static void
+aud_segment_list_root (GtkWidget *widget)
+{
+  AudSegmentList *self = AUD_SEGMENT_LIST (widget);
+
+  GTK_WIDGET_CLASS (aud_segment_list_parent_class)->root (widget);
+
+  if (self->unrooted && self->path != NULL)
+    aud_segment_list_reload (self);
+  self->unrooted = FALSE;
+}
+
 static void
 aud_segment_list_dispose (GObject *object)
 {
@@ -957,6 +985,8 @@ aud_segment_list_class_init (AudSegmentListClass *klass)
 
   object_class->dispose = aud_segment_list_dispose;
   object_class->finalize = aud_segment_list_finalize;
+  widget_class->root = aud_segment_list_root;
+  widget_class->unroot = aud_segment_list_unroot;
 
   /**
    * AudSegmentList::segment-activated:

@@ -15,6 +15,7 @@
 
 #include <glib/gi18n.h>
 
+#include "aud-builder-context.h"
 #include "aud-format.h"
 #include "aud-segment.h"
 #include "aud-suggest.h"
@@ -305,7 +306,7 @@ values_cb (GObject      *object,
 
   if (values == NULL)
     {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (aud_builder_is_cancelled (result, error))
         return;
 
       g_warning ("Could not read the values of %s: %s", self->name, error->message);

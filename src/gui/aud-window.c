@@ -12,6 +12,7 @@
 
 #include "aud-browser-page.h"
 #include "aud-compare-page.h"
+#include "aud-segments-page.h"
 #include "aud-demo-workspace.h"
 #include "aud-format.h"
 #include "aud-import-assistant.h"
@@ -63,6 +64,7 @@ struct _AudWindow
   AudBrowserPage       *customers_page;
   AudBrowserPage       *events_page;
   AudComparePage       *compare_page;
+  AudSegmentsPage      *segments_page;
 
   /* owned */
   GFile                *file;          /* shown or being opened; NULL for none */
@@ -354,6 +356,7 @@ update_chrome (AudWindow *self)
   gboolean has_sidebar = g_strcmp0 (page, "overview") == 0 ||
                          g_strcmp0 (page, "customers") == 0 ||
                          g_strcmp0 (page, "events") == 0 ||
+                         g_strcmp0 (page, "segments") == 0 ||
                          g_strcmp0 (page, "compare") == 0;
   gboolean folded = adw_leaflet_get_folded (self->leaflet);
 
@@ -373,7 +376,8 @@ static void
 show_page (AudWindow  *self,
            const char *name)
 {
-  static const char *workspace_pages[] = { "overview", "customers", "events", "compare" };
+  static const char *workspace_pages[] = { "overview", "customers", "events", "segments",
+                                           "compare" };
 
   gtk_stack_set_visible_child_name (self->stack, name);
 
@@ -482,6 +486,7 @@ show_summary (AudWindow *self)
   aud_browser_page_set_workspace (self->customers_page, g_file_peek_path (self->file));
   aud_browser_page_set_workspace (self->events_page, g_file_peek_path (self->file));
   aud_compare_page_set_workspace (self->compare_page, g_file_peek_path (self->file));
+  aud_segments_page_set_workspace (self->segments_page, g_file_peek_path (self->file));
 
   if (aud_workspace_summary_is_empty (summary))
     {
@@ -507,6 +512,7 @@ show_none (AudWindow *self)
   aud_browser_page_set_workspace (self->customers_page, NULL);
   aud_browser_page_set_workspace (self->events_page, NULL);
   aud_compare_page_set_workspace (self->compare_page, NULL);
+  aud_segments_page_set_workspace (self->segments_page, NULL);
   show_page (self, "none");
 }
 
@@ -1010,8 +1016,10 @@ aud_window_class_init (AudWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, AudWindow, customers_page);
   gtk_widget_class_bind_template_child (widget_class, AudWindow, events_page);
   gtk_widget_class_bind_template_child (widget_class, AudWindow, compare_page);
+  gtk_widget_class_bind_template_child (widget_class, AudWindow, segments_page);
   g_type_ensure (AUD_TYPE_BROWSER_PAGE);
   g_type_ensure (AUD_TYPE_COMPARE_PAGE);
+  g_type_ensure (AUD_TYPE_SEGMENTS_PAGE);
   g_type_ensure (AUD_TYPE_TIMELINE_CHART);
 
   gtk_widget_class_install_action (widget_class, "win.import", NULL, aud_window_import_action);
