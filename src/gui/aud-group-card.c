@@ -674,6 +674,9 @@ aud_group_card_update (AudGroupCard *self)
   kind = aud_segment_doc_group_kind (node);
   gtk_label_set_label (self->kind_label, _(kinds[kind].title));
   gtk_label_set_label (self->hint_label, _(kinds[kind].hint));
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->kind_button), _(kinds[kind].hint));
+  /* Nested cards are narrower: their title says it. */
+  gtk_widget_set_visible (GTK_WIDGET (self->hint_label), self->root);
   /* Translators: the accessible name of a group's kind button: "Group: All of these" */
   name = g_strdup_printf (_("Group: %s"), _(kinds[kind].title));
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->kind_button),

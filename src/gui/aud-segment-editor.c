@@ -23,7 +23,7 @@
 /* Milliseconds of quiet after an edit before counting. */
 #define COUNT_DELAY 200
 /* The width the preview starts with, in pixels. */
-#define PREVIEW_WIDTH 470
+#define PREVIEW_WIDTH 420
 /* Members drawn for the sample table. */
 #define SAMPLE_SIZE 50
 
@@ -126,6 +126,8 @@ update_actions (AudSegmentEditor *self)
   gboolean editing = self->loaded && g_strcmp0 (gtk_stack_get_visible_child_name (self->stack),
                                                 "editor") == 0;
   gboolean dirty = g_strcmp0 (json, self->saved_json) != 0;
+  const char *description;
+  const char *state;
 
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.undo",
                                  editing && aud_segment_doc_can_undo (self->doc));
@@ -136,12 +138,23 @@ update_actions (AudSegmentEditor *self)
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.refresh-sample", editing);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "editor.explain", editing);
 
+  description = aud_segment_doc_get_segment (self->doc)->description;
   if (self->saved_name == NULL)
-    gtk_label_set_label (self->subtitle_label, _("Not saved yet"));
+    state = _("Not saved yet");
   else if (dirty)
-    gtk_label_set_label (self->subtitle_label, _("Unsaved changes"));
+    state = _("Unsaved changes");
   else
-    gtk_label_set_label (self->subtitle_label, _("Saved"));
+    state = _("Saved");
+
+  if (description != NULL)
+    {
+      /* Translators: under the segment's name: "Saved · For the spring newsletter" */
+      g_autofree char *subtitle = g_strdup_printf (_("%s · %s"), state, description);
+
+      gtk_label_set_label (self->subtitle_label, subtitle);
+    }
+  else
+    gtk_label_set_label (self->subtitle_label, state);
 }
 
 static void

@@ -397,7 +397,7 @@ new_row (AudSegmentList *self,
          const Item     *item)
 {
   GtkWidget *row = gtk_list_box_row_new ();
-  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 10);
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 8);
   GtkWidget *dot = gtk_drawing_area_new ();
   GtkWidget *name = gtk_label_new (item->name);
   GtkWidget *count = gtk_label_new (item->problem != NULL ? "—" : "…");
@@ -413,6 +413,8 @@ new_row (AudSegmentList *self,
 
   gtk_label_set_xalign (GTK_LABEL (name), 0);
   gtk_label_set_ellipsize (GTK_LABEL (name), PANGO_ELLIPSIZE_END);
+  gtk_label_set_max_width_chars (GTK_LABEL (name), 12);
+  gtk_widget_set_tooltip_text (name, item->name);
   gtk_widget_set_hexpand (name, TRUE);
   gtk_box_append (GTK_BOX (box), name);
 

@@ -104,7 +104,9 @@ aud_segments_page_init (AudSegmentsPage *self)
   self->list = aud_segment_list_new (self->engine);
   self->editor = aud_segment_editor_new (self->engine);
 
-  gtk_widget_set_size_request (GTK_WIDGET (self->list), 230, -1);
+  gtk_widget_set_size_request (GTK_WIDGET (self->list), 220, -1);
+  /* Its labels expand within it; it does not. */
+  gtk_widget_set_hexpand (GTK_WIDGET (self->list), FALSE);
   gtk_widget_add_css_class (GTK_WIDGET (self->list), "segment-list-pane");
   gtk_widget_set_hexpand (GTK_WIDGET (self->editor), TRUE);
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->list));
