@@ -206,6 +206,18 @@ spin (AudCriterionRow *row,
   settle ();
 }
 
+/* The row's switch, as a click sets it. */
+static void
+switch_row (AudCriterionRow *row,
+            gboolean         active)
+{
+  GObject *sw = gtk_widget_get_template_child (GTK_WIDGET (row), AUD_TYPE_CRITERION_ROW,
+                                               "enabled_switch");
+
+  gtk_switch_set_active (GTK_SWITCH (sw), active);
+  settle ();
+}
+
 static AudSegmentEditor *
 open_editor (const char  *path,
              GtkWindow  **window)
@@ -363,6 +375,12 @@ test_builder_three_layers (void)
 
   gtk_window_destroy (window);
   settle ();
+}
+
+static gboolean
+saved_as_test (gpointer data)
+{
+  return g_strcmp0 (aud_segment_editor_get_saved_name (data), "Test") == 0;
 }
 
 static gboolean
@@ -553,6 +571,173 @@ test_builder_segment_list (void)
     g_assert_cmpstr (color, ==, "#e01b24");
   }
 
+  /* Rename, save as a file, open that file again (a free name). */
+  aud_segment_list_rename (list, "Untitled Segment 2", "Weekend shoppers");
+  wait_until (list_idle, list);
+  g_assert_true (has_name (list, "Weekend shoppers"));
+  g_assert_false (has_name (list, "Untitled Segment 2"));
+  {
+    g_autofree char *file = g_build_filename (g_get_user_data_dir (), "weekend.json", NULL);
+    g_autoptr(AudSegment) saved = NULL;
+    g_autoptr(GError) error = NULL;
+
+    aud_segment_list_save_file (list, "Weekend shoppers", file);
+    wait_until (list_idle, list);
+    saved = aud_segment_load (file, &error);
+    g_assert_no_error (error);
+    g_assert_cmpstr (saved->name, ==, "Weekend shoppers");
+
+    aud_segment_list_open_file (list, file);
+    wait_until (list_idle, list);
+    g_assert_cmpstr (activated, ==, "Weekend shoppers 2");
+    g_assert_true (has_name (list, "Weekend shoppers 2"));
+    g_assert_cmpint (aud_segment_list_get_count (list, "Weekend shoppers 2"), ==, 2000);
+  }
+
+  gtk_window_destroy (window);
+  settle ();
+}
+
+/* Every kind the "Add Criterion" menu offers makes a criterion that reads
+ * as its sentence and counts as the engine counts it. */
+static void
+test_builder_every_kind (void)
+{
+  static const struct
+  {
+    const char *choice;
+    const char *sentence;
+  } kinds[] = {
+    { "field:city", "City contains type a value" },
+    { "field:signup_date", "Signup date is in the last 30 days" },
+    { "field:birth_date", "Birth date gives an age between 18 and 34 years" },
+    { "field:loyalty_points", "Loyalty points is at least 0" },
+    { "field:sms_opt_in", "Sms opt in is yes" },
+    { "event:*", "Did any event at least 1 time in the last 30 days" },
+    { "feature:feature", "Did any event at least 1 time in the last 30 days "
+                         "where Feature is one of choose values" },
+    { "distinct:feature", "Did any event with at least 3 different Feature in the last 30 days" },
+    { "last-active", "The last time they did any event was more than 30 days ago" },
+    { "first-seen", "The first time they did any event was in the last 30 days" },
+    { "near", NULL },
+    { "hour", "Did any event at least 1 time in the last 30 days "
+              "where Hour of the day is between 18 and 23" },
+    { "weekday", "Did any event at least 1 time in the last 30 days "
+                 "where Day of the week is one of 6, 7" },
+    { "bucket", "Is in random buckets 0 to 9 of 100, seed Test" },
+  };
+  static const char *first_values[] = { "value", "where-0-value" };
+  g_autofree char *path = make_demo_workspace ();
+  GtkWindow *window = NULL;
+  AudSegmentEditor *editor = open_editor (path, &window);
+
+  wait_count_label (editor);
+
+  for (guint i = 0; i < G_N_ELEMENTS (kinds); i++)
+    {
+      g_autofree char *row_path = g_strdup_printf ("match.all[%u]", i);
+      g_autofree char *sentence = NULL;
+      g_autofree char *expected = NULL;
+      AudCriterionRow *row;
+      GtkPopover *popover;
+
+      g_test_message ("adding %s", kinds[i].choice);
+      gtk_widget_activate_action (GTK_WIDGET (root_card (editor)), "card.add", "s",
+                                  kinds[i].choice);
+      row = row_at (editor, row_path);
+      sentence = aud_criterion_row_dup_sentence (row);
+      if (kinds[i].sentence != NULL)
+        g_assert_cmpstr (sentence, ==, kinds[i].sentence);
+      else
+        g_assert_true (g_str_has_prefix (sentence, "Is within 50 km of "));
+
+      /* An editor opened for the first value: close it. */
+      for (guint s = 0; s < G_N_ELEMENTS (first_values); s++)
+        {
+          GtkMenuButton *slot = aud_criterion_row_get_slot (row, first_values[s]);
+
+          if (slot != NULL && (popover = gtk_menu_button_get_popover (slot)) != NULL)
+            gtk_popover_popdown (popover);
+        }
+
+      /* Each counted alone, the others switched off. */
+      expected = engine_count (editor, path);
+      g_assert_cmpstr (wait_count_label (editor), ==, expected);
+      switch_row (row_at (editor, row_path), FALSE);
+      settle ();
+    }
+
+  /* Operators fit the type; the value follows: a text field's "contains"
+   * becomes "is", its value typed; a date's "between" takes two dates. */
+  {
+    AudCriterionRow *row = row_at (editor, "match.all[0]");
+    GtkPopover *popover;
+    g_autofree char *sentence = NULL;
+    g_autofree char *expected = NULL;
+
+    switch_row (row, TRUE);
+    pick (row_at (editor, "match.all[0]"), "op", "eq");
+    popover = open_slot (row_at (editor, "match.all[0]"), "value");
+    g_assert_true (AUD_IS_VALUE_EDITOR (popover));
+    g_assert_true (GTK_IS_ENTRY (aud_value_editor_get_input (AUD_VALUE_EDITOR (popover))));
+    gtk_editable_set_text (GTK_EDITABLE (aud_value_editor_get_input (AUD_VALUE_EDITOR (popover))),
+                           "Berlin");
+    gtk_popover_popdown (popover);
+    settle ();
+    sentence = aud_criterion_row_dup_sentence (row_at (editor, "match.all[0]"));
+    g_assert_cmpstr (sentence, ==, "City is Berlin");
+    expected = engine_count (editor, path);
+    g_assert_cmpstr (wait_count_label (editor), ==, expected);
+    g_assert_cmpstr (expected, !=, "0");
+
+    /* Typing "Berlin" letter by letter would be one step: undo once
+     * takes the value back to the one before. */
+    gtk_widget_activate_action (GTK_WIDGET (editor), "editor.undo", NULL);
+    settle ();
+    g_clear_pointer (&sentence, g_free);
+    sentence = aud_criterion_row_dup_sentence (row_at (editor, "match.all[0]"));
+    g_assert_cmpstr (sentence, ==, "City is type a value");
+  }
+
+  {
+    AudCriterionRow *row = row_at (editor, "match.all[1]");
+    GtkPopover *popover;
+    GtkWidget *calendar;
+    g_autofree char *json = NULL;
+    g_autoptr(GDateTime) day = g_date_time_new_utc (2024, 3, 5, 12, 0, 0);
+
+    pick (row, "op", "between");
+    popover = open_slot (row_at (editor, "match.all[1]"), "value");
+    calendar = aud_value_editor_get_input (AUD_VALUE_EDITOR (popover));
+    g_assert_true (GTK_IS_CALENDAR (calendar));
+    gtk_calendar_select_day (GTK_CALENDAR (calendar), day);
+    gtk_popover_popdown (popover);
+    settle ();
+    json = aud_segment_doc_to_json (aud_segment_editor_get_doc (editor), FALSE);
+    g_assert_nonnull (strstr (json, "{\"field\":\"signup_date\",\"op\":\"between\","
+                                    "\"value\":[\"2024-03-05\","));
+  }
+
+  /* Save: the workspace has it, and the page says so. */
+  {
+    g_autoptr(AudStore) store = NULL;
+    g_autoptr(AudSegment) saved = NULL;
+    g_autoptr(GError) error = NULL;
+    g_autofree char *json = NULL;
+    g_autofree char *saved_json = NULL;
+
+    gtk_widget_activate_action (GTK_WIDGET (editor), "editor.save", NULL);
+    wait_until (saved_as_test, editor);
+    store = aud_store_open (path, AUD_STORE_OPEN_READ_ONLY, &error);
+    g_assert_no_error (error);
+    saved = aud_segment_lookup (store, "Test", &error);
+    g_assert_no_error (error);
+    json = aud_segment_doc_to_json (aud_segment_editor_get_doc (editor), FALSE);
+    saved_json = aud_segment_to_json (saved, FALSE);
+    g_assert_cmpstr (saved_json, ==, json);
+    g_assert_cmpstr (gtk_label_get_label (editor_child (editor, "subtitle_label")), ==, "Saved");
+  }
+
   gtk_window_destroy (window);
   settle ();
 }
@@ -568,6 +753,7 @@ main (int   argc,
   g_test_add_func ("/gui-builder/sample-and-explain", test_builder_sample_and_explain);
   g_test_add_func ("/gui-builder/problem", test_builder_problem);
   g_test_add_func ("/gui-builder/segment-list", test_builder_segment_list);
+  g_test_add_func ("/gui-builder/every-kind", test_builder_every_kind);
 
   return g_test_run ();
 }

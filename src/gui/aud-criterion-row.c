@@ -781,6 +781,8 @@ add_event (AudCriterionRow      *self,
     {
       add_word (sentence, _("Did"));
       add_slot (sentence, "event", _("Event"), event, NULL);
+      if (node->distinct != NULL)
+        add_word (sentence, _("with"));
       add_count (sentence, node);
       if (node->distinct != NULL)
         {
@@ -866,13 +868,14 @@ build_sentence (AudCriterionRow      *self,
         g_autofree char *from = g_strdup_printf ("%d", node->bucket_from);
         g_autofree char *to = g_strdup_printf ("%d", node->bucket_to);
 
-        add_word (sentence, _("Falls in random buckets"));
+        add_word (sentence, _("Is in random buckets"));
         add_slot (sentence, "bucket-from", _("First bucket"), from, NULL);
         add_word (sentence, _("to"));
         add_slot (sentence, "bucket-to", _("Last bucket"), to, NULL);
-        /* Translators: after "Falls in random buckets 0 to 9" */
-        add_word (sentence, _("of 100, drawn with"));
-        add_slot (sentence, "salt", _("Salt"), node->bucket_salt, _("no salt"));
+        /* Translators: after "Is in random buckets 0 to 9"; the seed makes
+         * the draw (the same seed, the same buckets) */
+        add_word (sentence, _("of 100, seed"));
+        add_slot (sentence, "salt", _("Seed"), node->bucket_salt, _("none"));
       }
       break;
 
@@ -1714,7 +1717,7 @@ create_popover (AudCriterionRow *self,
                               0, 99, 0);
   else if (strcmp (key, "salt") == 0)
     {
-      AudValueEditor *editor = aud_value_editor_new_text (_("Salt"), node->bucket_salt, NULL);
+      AudValueEditor *editor = aud_value_editor_new_text (_("Seed"), node->bucket_salt, NULL);
 
       g_object_set_data_full (G_OBJECT (editor), "slot", g_strdup (slot), g_free);
       g_signal_connect (editor, "value-changed", G_CALLBACK (on_value_changed_cb), self);

@@ -750,14 +750,11 @@ on_rename_response_cb (AdwMessageDialog *dialog,
   GtkEditable *entry = GTK_EDITABLE (adw_message_dialog_get_extra_child (dialog));
   const char *name = g_object_get_data (G_OBJECT (dialog), "aud-name");
   g_autofree char *new_name = g_strstrip (g_strdup (gtk_editable_get_text (entry)));
-  Op *op;
 
   if (strcmp (response, "rename") != 0 || new_name[0] == '\0' || strcmp (new_name, name) == 0)
     return;
 
-  op = op_new (self, OP_RENAME, name);
-  op->new_name = g_steal_pointer (&new_name);
-  start_op (self, op);
+  aud_segment_list_rename (self, name, new_name);
 }
 
 static void
@@ -813,16 +810,11 @@ on_open_response_cb (GtkNativeDialog *dialog,
                      AudSegmentList  *self)
 {
   g_autoptr(GFile) file = NULL;
-  Op *op;
 
   if (response == GTK_RESPONSE_ACCEPT &&
       (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog))) != NULL &&
-      g_file_get_path (file) != NULL)
-    {
-      op = op_new (self, OP_IMPORT, NULL);
-      op->file = g_file_get_path (file);
-      start_op (self, op);
-    }
+      g_file_peek_path (file) != NULL)
+    aud_segment_list_open_file (self, g_file_peek_path (file));
 
   g_object_unref (dialog);
 }
@@ -862,16 +854,12 @@ on_save_response_cb (GtkNativeDialog *dialog,
                      AudSegmentList  *self)
 {
   g_autoptr(GFile) file = NULL;
-  Op *op;
 
   if (response == GTK_RESPONSE_ACCEPT &&
       (file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog))) != NULL &&
-      g_file_get_path (file) != NULL)
-    {
-      op = op_new (self, OP_EXPORT, g_object_get_data (G_OBJECT (dialog), "aud-name"));
-      op->file = g_file_get_path (file);
-      start_op (self, op);
-    }
+      g_file_peek_path (file) != NULL)
+    aud_segment_list_save_file (self, g_object_get_data (G_OBJECT (dialog), "aud-name"),
+                                g_file_peek_path (file));
 
   g_object_unref (dialog);
 }
@@ -1143,4 +1131,73 @@ aud_segment_list_get_count (AudSegmentList *self,
 
   count = g_hash_table_lookup (self->counts, name);
   return count != NULL ? *count : -1;
+}
+
+/**
+ * aud_segment_list_rename:
+ * @name: a saved segment
+ * @new_name: its new name
+ *
+ * Renames @name (in a worker; references in other segments follow); then
+ * ::segment-renamed. What the Rename dialog does.
+ */
+void
+aud_segment_list_rename (AudSegmentList *self,
+                         const char     *name,
+                         const char     *new_name)
+{
+  Op *op;
+
+  g_return_if_fail (AUD_IS_SEGMENT_LIST (self));
+  g_return_if_fail (name != NULL && new_name != NULL);
+
+  op = op_new (self, OP_RENAME, name);
+  op->new_name = g_strdup (new_name);
+  start_op (self, op);
+}
+
+/**
+ * aud_segment_list_open_file:
+ * @path: a segment JSON file
+ *
+ * Saves the definition in @path as a new segment (named by its "name", or
+ * the file's, made unique) and opens it (::segment-activated); a file that
+ * is not a valid definition is reported in a toast. What "Open a Segment
+ * File…" does with the file chosen.
+ */
+void
+aud_segment_list_open_file (AudSegmentList *self,
+                            const char     *path)
+{
+  Op *op;
+
+  g_return_if_fail (AUD_IS_SEGMENT_LIST (self));
+  g_return_if_fail (path != NULL);
+
+  op = op_new (self, OP_IMPORT, NULL);
+  op->file = g_strdup (path);
+  start_op (self, op);
+}
+
+/**
+ * aud_segment_list_save_file:
+ * @name: a saved segment
+ * @path: the file to write (replaced at once, never half-written)
+ *
+ * Writes the definition of @name to @path as indented JSON. What "Save as
+ * File…" does with the file chosen.
+ */
+void
+aud_segment_list_save_file (AudSegmentList *self,
+                            const char     *name,
+                            const char     *path)
+{
+  Op *op;
+
+  g_return_if_fail (AUD_IS_SEGMENT_LIST (self));
+  g_return_if_fail (name != NULL && path != NULL);
+
+  op = op_new (self, OP_EXPORT, name);
+  op->file = g_strdup (path);
+  start_op (self, op);
 }

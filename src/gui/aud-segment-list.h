@@ -50,6 +50,15 @@ void            aud_segment_list_select        (AudSegmentList *self,
                                                 const char     *name);
 /* (transfer none) (nullable) */
 const char     *aud_segment_list_get_selected  (AudSegmentList *self);
+/* What the dialogs do with what was typed or chosen, in a worker. */
+void            aud_segment_list_rename        (AudSegmentList *self,
+                                                const char     *name,
+                                                const char     *new_name);
+void            aud_segment_list_open_file     (AudSegmentList *self,
+                                                const char     *path);
+void            aud_segment_list_save_file     (AudSegmentList *self,
+                                                const char     *name,
+                                                const char     *path);
 /* Whether a reading or a change is under way (for tests). */
 gboolean        aud_segment_list_get_busy      (AudSegmentList *self);
 /* The listed names, in order. (transfer container) (element-type utf8) */
