@@ -1408,8 +1408,12 @@ fill_places (AudPickerPopover *picker,
       const AudPlace *place = g_ptr_array_index (places, i);
       g_autofree char *id = g_strdup_printf ("%u", i);
       g_autofree char *count = aud_format_count (place->count);
+      /* Translators: a city's country and its customers: "DE · 1,234" */
+      g_autofree char *detail = place->country != NULL ? g_strdup_printf (_("%s · %s"),
+                                                                          place->country, count)
+                                                       : g_strdup (count);
 
-      aud_picker_popover_add (picker, id, place->name, count, place->country);
+      aud_picker_popover_add (picker, id, place->name, detail, NULL);
     }
 }
 
