@@ -274,10 +274,13 @@ run (AudStore  *store,
       {
         g_autofree char *basename = NULL;
 
-        if ((segment = aud_segment_load (op->file, error)) == NULL)
-          return FALSE;
-
         basename = g_path_get_basename (op->file);
+        if ((segment = aud_segment_load (op->file, error)) == NULL)
+          {
+            g_prefix_error (error, "%s: ", basename);
+            return FALSE;
+          }
+
         if (g_str_has_suffix (basename, ".json"))
           basename[strlen (basename) - 5] = '\0';
         return save_as_new (store, segment,

@@ -8,8 +8,6 @@
 
 #include "config.h"
 
-#include <glib/gi18n.h>
-
 #include "aud-segments-page.h"
 
 struct _AudSegmentsPage
