@@ -588,7 +588,11 @@ aud_cli_info (const AudCliCommand *command,
     else
       g_print (_("Events: %s"), events);
     g_print ("\n");
-    g_print (_("Data version: %" G_GINT64_FORMAT), version);
+    {
+      g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, version);
+
+      g_print (_("Data version: %s"), text);
+    }
     g_print ("\n");
   }
 
@@ -614,19 +618,19 @@ aud_cli_info (const AudCliCommand *command,
       g_autofree char *updated = aud_value_format_count (summary->rows_updated);
       g_autofree char *rejected = aud_value_format_count (summary->rows_rejected);
       g_autofree char *unknown = aud_value_format_count (summary->rows_unknown_customer);
+      g_autofree char *id = g_strdup_printf ("%" G_GINT64_FORMAT, summary->import_id);
 
       if (summary->kind == AUD_IMPORT_CUSTOMERS)
         /* Translators: "#1 2026-11-28T14:00:00Z customers telco.csv: 7,043 rows read,
          * 7,043 new, 0 updated, 0 rejected" */
-        g_print (_("  #%" G_GINT64_FORMAT " %s customers %s: %s rows read, %s new, %s updated, "
-                   "%s rejected"),
-                 summary->import_id, started, base, read, inserted, updated, rejected);
+        g_print (_("  #%s %s customers %s: %s rows read, %s new, %s updated, %s rejected"),
+                 id, started, base, read, inserted, updated, rejected);
       else
         /* Translators: "#2 2026-11-28T14:00:00Z events retail.csv: 541,909 rows read,
          * 406,829 imported (12 of unknown customers), 135,080 rejected" */
-        g_print (_("  #%" G_GINT64_FORMAT " %s events %s: %s rows read, %s imported (%s of "
-                   "unknown customers), %s rejected"),
-                 summary->import_id, started, base, read, inserted, unknown, rejected);
+        g_print (_("  #%s %s events %s: %s rows read, %s imported (%s of unknown customers), "
+                   "%s rejected"),
+                 id, started, base, read, inserted, unknown, rejected);
       g_print ("\n");
     }
 
@@ -690,13 +694,15 @@ print_reject_cb (const AudReject *reject,
       return TRUE;
     }
 
+  g_autofree char *import_id = g_strdup_printf ("%" G_GINT64_FORMAT, reject->import_id);
+  g_autofree char *line = g_strdup_printf ("%" G_GUINT64_FORMAT, reject->line);
+
   if (output->all)
     /* Translators: "Import 2, line 5: CustomerID is blank" */
-    g_print (_("Import %" G_GINT64_FORMAT ", line %" G_GUINT64_FORMAT ": %s"),
-             reject->import_id, reject->line, reject->reason);
+    g_print (_("Import %s, line %s: %s"), import_id, line, reject->reason);
   else
     /* Translators: "Line 5: CustomerID is blank" */
-    g_print (_("Line %" G_GUINT64_FORMAT ": %s"), reject->line, reject->reason);
+    g_print (_("Line %s: %s"), line, reject->reason);
   g_print ("\n");
 
   if (reject->raw != NULL)

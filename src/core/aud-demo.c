@@ -1657,17 +1657,19 @@ aud_demo_write_csv (const AudDemoOptions *options,
 
   if (options->n_customers > AUD_DEMO_MAX_CUSTOMERS)
     {
+      g_autofree char *max = g_strdup_printf ("%" G_GUINT64_FORMAT, (guint64)AUD_DEMO_MAX_CUSTOMERS);
+
       g_set_error (error, AUD_DEMO_ERROR, AUD_DEMO_ERROR_INVALID,
-                   _("The number of customers must be at most %" G_GUINT64_FORMAT),
-                   AUD_DEMO_MAX_CUSTOMERS);
+                   _("The number of customers must be at most %s"), max);
       return FALSE;
     }
 
   if (options->n_events > AUD_DEMO_MAX_EVENTS)
     {
+      g_autofree char *max = g_strdup_printf ("%" G_GUINT64_FORMAT, (guint64)AUD_DEMO_MAX_EVENTS);
+
       g_set_error (error, AUD_DEMO_ERROR, AUD_DEMO_ERROR_INVALID,
-                   _("The number of events must be at most %" G_GUINT64_FORMAT),
-                   AUD_DEMO_MAX_EVENTS);
+                   _("The number of events must be at most %s"), max);
       return FALSE;
     }
 

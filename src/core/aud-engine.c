@@ -125,8 +125,8 @@ row_id_value (sqlite3_int64  id,
   if (id < 0 || id > G_MAXUINT32)
     {
       g_set_error (error, AUD_ENGINE_ERROR, AUD_ENGINE_ERROR_TOO_LARGE,
-                   _("Customer row id %" G_GINT64_FORMAT " is too large for the segment engine"),
-                   (gint64)id);
+                   _("Customer row id %lld is too large for the segment engine"),
+                   (long long)id);
       return FALSE;
     }
 
@@ -2016,9 +2016,9 @@ describe_when (const AudWhen *when)
   switch (when->kind)
     {
     case AUD_WHEN_WITHIN_LAST_DAYS:
-      return g_strdup_printf (_("in the last %" G_GINT64_FORMAT " days"), when->days);
+      return g_strdup_printf (_("in the last %lld days"), (long long)when->days);
     case AUD_WHEN_MORE_THAN_DAYS_AGO:
-      return g_strdup_printf (_("more than %" G_GINT64_FORMAT " days ago"), when->days);
+      return g_strdup_printf (_("more than %lld days ago"), (long long)when->days);
     case AUD_WHEN_BETWEEN:
       return g_strdup_printf (_("between %s and %s"), when->from, when->to);
     case AUD_WHEN_ALWAYS:
@@ -2044,7 +2044,10 @@ describe_events (const AudSegmentNode *node,
   else
     names = g_strjoinv (_(" or "), node->event_names);
 
-  g_string_printf (s, singular ? _("%s event") : _("%s events"), names);
+  /* Translators: %s is an event name (or several joined by " or "), as in
+   * "purchase events in the last 30 days" */
+  g_string_printf (s, singular ? C_("event criterion", "%s event") :
+                                 C_("event criterion", "%s events"), names);
 
   for (guint i = 0; node->where != NULL && i < node->where->len; i++)
     {
@@ -2076,7 +2079,7 @@ describe_count (const AudSegmentNode *node)
     case AUD_OP_EQ:
       return g_strdup_printf ("= %" G_GINT64_FORMAT, a);
     case AUD_OP_BETWEEN:
-      return g_strdup_printf (_("between %" G_GINT64_FORMAT " and %" G_GINT64_FORMAT), a, b);
+      return g_strdup_printf (_("between %lld and %lld"), (long long)a, (long long)b);
     case AUD_OP_GE:
     default:
       return g_strdup_printf ("≥ %" G_GINT64_FORMAT, a);

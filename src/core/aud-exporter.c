@@ -2372,7 +2372,7 @@ aud_exporter_dup_members (AudStore  *store,
   if (rc == SQLITE_DONE)
     {
       g_set_error (error, AUD_EXPORTER_ERROR, AUD_EXPORTER_ERROR_FAILED,
-                   _("There is no export %" G_GINT64_FORMAT), export_id);
+                   _("There is no export %lld"), (long long)export_id);
       return NULL;
     }
   if (rc != SQLITE_ROW)
@@ -2385,7 +2385,7 @@ aud_exporter_dup_members (AudStore  *store,
                                                       sqlite3_column_bytes (stmt, 0));
   if (members == NULL)
     g_set_error (error, AUD_EXPORTER_ERROR, AUD_EXPORTER_ERROR_FAILED,
-                 _("The record of export %" G_GINT64_FORMAT " is damaged"), export_id);
+                 _("The record of export %lld is damaged"), (long long)export_id);
 
   return members;
 }

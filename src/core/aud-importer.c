@@ -2250,8 +2250,8 @@ bind_cell (Import       *self,
            !aud_value_rescale (value.integer, value.scale, target->format.scale, &value.integer)))
         {
           g_set_error (error, AUD_IMPORTER_ERROR, AUD_IMPORTER_ERROR_FAILED,
-                       _("“%s” at line %" G_GUINT64_FORMAT " cannot be stored with %u decimals"),
-                       text, line, target->format.scale);
+                       _("“%s” at line %llu cannot be stored with %u decimals"),
+                       text, (unsigned long long)line, target->format.scale);
           return FALSE;
         }
       sqlite3_bind_int64 (stmt, target->param, value.integer);
@@ -3172,7 +3172,7 @@ aud_importer_foreach_reject (AudStore       *store,
       if (rc == SQLITE_DONE)
         {
           g_set_error (error, AUD_STORE_ERROR, AUD_STORE_ERROR_NOT_FOUND,
-                       _("There is no import %" G_GINT64_FORMAT), import_id);
+                       _("There is no import %lld"), (long long)import_id);
           return FALSE;
         }
       if (rc != SQLITE_ROW)

@@ -77,8 +77,8 @@ set_syntax_error (AudJsonReader  *self,
 {
   self->failed = TRUE;
   g_set_error (error, AUD_READER_ERROR, AUD_READER_ERROR_SYNTAX,
-               _("%s: line %" G_GUINT64_FORMAT ", column %u: %s"),
-               self->source.path, line, column, what);
+               _("%s: line %llu, column %u: %s"),
+               self->source.path, (unsigned long long)line, column, what);
 }
 
 /* Advances line and column over byte @c. */

@@ -679,7 +679,7 @@ for_each_id (AudStore      *store,
       if (id < 0 || id > G_MAXUINT32)
         {
           g_set_error (error, AUD_STORE_ERROR, AUD_STORE_ERROR_INVALID,
-                       _("The row id %" G_GINT64_FORMAT " is too large to list"), id);
+                       _("The row id %lld is too large to list"), (long long)id);
           return FALSE;
         }
       func ((guint32)id, data);
@@ -787,7 +787,7 @@ time_stream_read (AudStore    *store,
   if (id < 0 || id > G_MAXUINT32)
     {
       g_set_error (error, AUD_STORE_ERROR, AUD_STORE_ERROR_INVALID,
-                   _("The row id %" G_GINT64_FORMAT " is too large to list"), id);
+                   _("The row id %lld is too large to list"), (long long)id);
       return FALSE;
     }
 
