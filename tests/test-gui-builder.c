@@ -20,6 +20,7 @@
 
 #include "aud-criterion-row.h"
 #include "aud-demo-workspace.h"
+#include "aud-export-dialog.h"
 #include "aud-format.h"
 #include "aud-funnel-view.h"
 #include "aud-group-card.h"
@@ -29,6 +30,7 @@
 #include "aud-segment-editor.h"
 #include "aud-segment-list.h"
 #include "aud-value-editor.h"
+#include "gui-test-init.h"
 
 /* A demo workspace of this test's own. */
 static char *
@@ -594,6 +596,25 @@ test_builder_segment_list (void)
     g_assert_cmpint (aud_segment_list_get_count (list, "Weekend shoppers 2"), ==, 2000);
   }
 
+  /* Export opens the export dialog for that segment, over the window. */
+  gtk_widget_activate_action (GTK_WIDGET (list), "segments.export", "s", "Weekend shoppers");
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();  /* (transfer none) */
+    GtkWindow *dialog = NULL;
+
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+      {
+        g_autoptr(GtkWindow) w = g_list_model_get_item (toplevels, i);
+
+        if (AUD_IS_EXPORT_DIALOG (w))
+          dialog = w;
+      }
+
+    g_assert_nonnull (dialog);
+    g_assert_true (gtk_window_get_transient_for (dialog) == window);
+    gtk_window_close (dialog);
+  }
+
   gtk_window_destroy (window);
   settle ();
 }
@@ -746,8 +767,7 @@ int
 main (int   argc,
       char *argv[])
 {
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  adw_init ();
+  gui_test_init (&argc, &argv);
 
   g_test_add_func ("/gui-builder/three-layers", test_builder_three_layers);
   g_test_add_func ("/gui-builder/sample-and-explain", test_builder_sample_and_explain);

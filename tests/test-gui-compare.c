@@ -22,6 +22,7 @@
 #include "aud-format.h"
 #include "aud-overlap-matrix.h"
 #include "aud-venn-view.h"
+#include "gui-test-init.h"
 
 #define N_CUSTOMERS 2000
 
@@ -633,21 +634,9 @@ int
 main (int   argc,
       char *argv[])
 {
-  const char * const *system_data_dirs;
-  g_auto(GStrv) mime_dirs = NULL;
   int ret;
 
-  /* Taken before the data folders are isolated: icons are recognised by
-   * their MIME type. */
-  system_data_dirs = g_get_system_data_dirs ();
-  mime_dirs = g_new0 (char *, g_strv_length ((GStrv)system_data_dirs) + 1);
-  for (guint i = 0; system_data_dirs[i] != NULL; i++)
-    mime_dirs[i] = g_build_filename (system_data_dirs[i], "mime", NULL);
-
-  g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
-  g_content_type_set_mime_dirs ((const char * const *)mime_dirs);
-  gtk_init ();
-  adw_init ();
+  gui_test_init (&argc, &argv);
 
   make_workspace ();
 

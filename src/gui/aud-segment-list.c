@@ -13,6 +13,7 @@
 #include <glib/gi18n.h>
 
 #include "aud-builder-context.h"
+#include "aud-export-dialog.h"
 #include "aud-format.h"
 #include "aud-segment-colors.h"
 #include "aud-segment-editor.h"
@@ -360,16 +361,19 @@ row_menu (const char *name)
     g_autoptr(GMenuItem) rename = g_menu_item_new (_("_Rename…"), NULL);
     g_autoptr(GMenuItem) duplicate = g_menu_item_new (_("_Duplicate"), NULL);
     g_autoptr(GMenuItem) save = g_menu_item_new (_("_Save as File…"), NULL);
+    g_autoptr(GMenuItem) export = g_menu_item_new (_("_Export Customers…"), NULL);
     g_autoptr(GMenuItem) remove = g_menu_item_new (_("_Delete"), NULL);
 
     g_menu_item_set_action_and_target (rename, "segments.rename", "s", name);
     g_menu_item_set_action_and_target (duplicate, "segments.duplicate", "s", name);
     g_menu_item_set_action_and_target (save, "segments.save-file", "s", name);
+    g_menu_item_set_action_and_target (export, "segments.export", "s", name);
     g_menu_item_set_action_and_target (remove, "segments.delete", "s", name);
 
     g_menu_append_item (section, rename);
     g_menu_append_item (section, duplicate);
     g_menu_append_item (section, save);
+    g_menu_append_item (section, export);
     g_menu_append_section (menu, NULL, G_MENU_MODEL (section));
 
     palette = aud_segment_color_palette (&n_colors);
@@ -702,6 +706,37 @@ duplicate_action (GtkWidget  *widget,
 }
 
 static void
+on_exported_cb (AudExportDialog        *dialog,
+                const AudExportSummary *summary,
+                AudSegmentList         *self)
+{
+  g_assert (AUD_IS_SEGMENT_LIST (self));
+
+  show_toast (self, aud_export_toast_new (summary));
+}
+
+/* The export dialog for a saved segment, counted with the list's engine. */
+static void
+export_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  AudSegmentList *self = AUD_SEGMENT_LIST (widget);
+  GtkRoot *root = gtk_widget_get_root (widget);
+  AudExportDialog *dialog;
+
+  if (self->path == NULL)
+    return;
+
+  dialog = aud_export_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL, self->path,
+                                  g_variant_get_string (parameter, NULL), NULL);
+  if (self->engine != NULL)
+    aud_export_dialog_set_engine (dialog, self->engine);
+  g_signal_connect_object (dialog, "exported", G_CALLBACK (on_exported_cb), self, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+static void
 delete_action (GtkWidget  *widget,
                const char *action_name,
                GVariant   *parameter)
@@ -1015,6 +1050,7 @@ aud_segment_list_class_init (AudSegmentListClass *klass)
   gtk_widget_class_install_action (widget_class, "segments.save-file", "s", save_file_action);
   gtk_widget_class_install_action (widget_class, "segments.rename", "s", rename_action);
   gtk_widget_class_install_action (widget_class, "segments.duplicate", "s", duplicate_action);
+  gtk_widget_class_install_action (widget_class, "segments.export", "s", export_action);
   gtk_widget_class_install_action (widget_class, "segments.delete", "s", delete_action);
   gtk_widget_class_install_action (widget_class, "segments.delete-selected", NULL,
                                    delete_selected_action);
