@@ -363,12 +363,13 @@ parse_record (AudCsvReader *self,
                  self->long_field, AUD_READER_MAX_FIELD / (1024 * 1024));
   if (self->unclosed_quote)
     _aud_row_set_problem (&self->row, self->problem, AUD_ROW_PROBLEM_QUOTING,
-                 _("a quoted field starting on line %" G_GUINT64_FORMAT " is not closed before the end of the file"),
-                 self->record_line);
+                 _("a quoted field starting on line %llu is not closed before the end of "
+                   "the file"),
+                 (unsigned long long)self->record_line);
   if (self->bad_quoting)
     _aud_row_set_problem (&self->row, self->problem, AUD_ROW_PROBLEM_QUOTING,
-                 _("line %" G_GUINT64_FORMAT " has text after the closing quote of a field"),
-                 self->record_line);
+                 _("line %llu has text after the closing quote of a field"),
+                 (unsigned long long)self->record_line);
   if (expected_fields > 0 && n != expected_fields)
     {
       g_autofree char *line = g_strdup_printf ("%" G_GUINT64_FORMAT, self->record_line);

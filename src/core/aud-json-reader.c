@@ -518,8 +518,8 @@ set_parse_problem (AudJsonReader *self,
   file_column = line == 1 ? self->record_column + column - 1 : column;
 
   _aud_row_set_problem (&self->row, self->problem, AUD_ROW_PROBLEM_SYNTAX,
-               _("line %" G_GUINT64_FORMAT ", column %u: %s"),
-               file_line, file_column, message);
+               _("line %llu, column %u: %s"),
+               (unsigned long long)file_line, file_column, message);
 }
 
 /* Parses self->record into self->row. */
@@ -559,8 +559,8 @@ parse_record (AudJsonReader *self)
            !JSON_NODE_HOLDS_OBJECT (root))
     {
       _aud_row_set_problem (&self->row, self->problem, AUD_ROW_PROBLEM_NOT_AN_OBJECT,
-                   _("the record on line %" G_GUINT64_FORMAT " is not a JSON object"),
-                   self->record_line);
+                   _("the record on line %llu is not a JSON object"),
+                   (unsigned long long)self->record_line);
     }
   else
     {

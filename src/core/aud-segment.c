@@ -1837,7 +1837,7 @@ aud_segment_parse_node (JsonNode  *node,
       if (format != 1)
         {
           set_error (error, AUD_SEGMENT_ERROR_INVALID, "format",
-                     _("unsupported format %" G_GINT64_FORMAT "; expected 1"), format);
+                     _("unsupported format %lld; expected 1"), (long long)format);
           return NULL;
         }
     }
