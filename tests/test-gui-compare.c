@@ -650,7 +650,7 @@ main (int   argc,
 
   ret = g_test_run ();
 
-  aud_workspace_delete_files (workspace, NULL);
+  aud_store_delete_files (workspace, NULL);
   g_rmdir (workspace_dir);
   g_free (workspace);
   g_free (workspace_dir);

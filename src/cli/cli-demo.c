@@ -85,13 +85,7 @@ import_demo (DemoTask      *task,
 
 failed:
   g_clear_object (&store);
-  for (guint i = 0; i < 3; i++)
-    {
-      const char *suffixes[] = { "", "-wal", "-shm" };
-      g_autofree char *file = g_strconcat (task->workspace, suffixes[i], NULL);
-
-      g_unlink (file);
-    }
+  aud_store_delete_files (task->workspace, NULL);
 
   return FALSE;
 }

@@ -8,9 +8,11 @@
 
 #include "config.h"
 
+#include <errno.h>
 #include <string.h>
 
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 
 #include "aud-sql-functions-private.h"
 #include "aud-store.h"
@@ -1179,4 +1181,41 @@ aud_sql_quote_identifier (const char *name)
   g_string_append_c (quoted, '"');
 
   return g_string_free (quoted, FALSE);
+}
+
+/**
+ * aud_store_delete_files:
+ * @path: a workspace file
+ * @error: return location for an error
+ *
+ * Deletes a workspace and its SQLite side files (-wal, -shm, -journal);
+ * files that do not exist are fine. No connection may be open on it.
+ *
+ * Returns: %TRUE on success
+ */
+gboolean
+aud_store_delete_files (const char  *path,
+                        GError     **error)
+{
+  static const char *suffixes[] = { "-wal", "-shm", "-journal", "" };
+
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  /* The main file goes last: a stale -wal beside a new file would be
+   * replayed into it. */
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *name = g_strconcat (path, suffixes[i], NULL);
+
+      if (g_remove (name) != 0 && errno != ENOENT)
+        {
+          int saved_errno = errno;
+
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                       _("Could not delete %s: %s"), name, g_strerror (saved_errno));
+          return FALSE;
+        }
+    }
+
+  return TRUE;
 }

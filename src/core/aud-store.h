@@ -210,6 +210,9 @@ gboolean    aud_store_create_event_indexes (AudStore         *self,
 gint64      aud_store_link_events        (AudStore           *self,
                                           GError            **error);
 
+gboolean    aud_store_delete_files       (const char         *path,
+                                          GError            **error);
+
 /* Double-quotes an SQL identifier; NULL if it is not valid UTF-8, empty,
  * contains NUL or control characters, or is over 256 bytes. */
 char       *aud_sql_quote_identifier     (const char         *name);

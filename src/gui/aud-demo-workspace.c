@@ -166,33 +166,6 @@ aud_demo_workspace_get_options (AudDemoOptions *options)
 }
 
 gboolean
-aud_workspace_delete_files (const char  *path,
-                            GError     **error)
-{
-  static const char *suffixes[] = { "-wal", "-shm", "-journal", "" };
-
-  g_return_val_if_fail (path != NULL, FALSE);
-
-  /* The main file goes last: a stale -wal beside a new file would be
-   * replayed into it. */
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *name = g_strconcat (path, suffixes[i], NULL);
-
-      if (g_remove (name) != 0 && errno != ENOENT)
-        {
-          int saved_errno = errno;
-
-          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
-                       _("Could not delete %s: %s"), name, g_strerror (saved_errno));
-          return FALSE;
-        }
-    }
-
-  return TRUE;
-}
-
-gboolean
 aud_demo_workspace_create (const char    *path,
                            AudProgress   *progress,
                            GCancellable  *cancellable,
@@ -217,7 +190,7 @@ aud_demo_workspace_create (const char    *path,
     }
 
   tmp_path = g_strconcat (path, ".partial", NULL);
-  if (!aud_workspace_delete_files (tmp_path, error))
+  if (!aud_store_delete_files (tmp_path, error))
     return FALSE;
 
   data_dir = g_dir_make_tmp ("audiences-demo-XXXXXX", error);
@@ -246,7 +219,7 @@ aud_demo_workspace_create (const char    *path,
       ok = FALSE;
     }
 
-  aud_workspace_delete_files (tmp_path, NULL);
+  aud_store_delete_files (tmp_path, NULL);
   g_rmdir (data_dir);
 
   return ok;

@@ -23,9 +23,5 @@ gboolean aud_demo_workspace_create (const char    *path,
 
 void     aud_demo_workspace_get_options (AudDemoOptions *options);
 
-/* Deletes a workspace file and its SQLite companions (-wal, -shm,
- * -journal). A missing file is not an error. */
-gboolean aud_workspace_delete_files (const char    *path,
-                                     GError       **error);
 
 G_END_DECLS

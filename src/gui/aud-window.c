@@ -602,7 +602,7 @@ open_thread (GTask        *task,
       break;
 
     case OPEN_REPLACE:
-      if (!aud_workspace_delete_files (data->path, &error))
+      if (!aud_store_delete_files (data->path, &error))
         {
           g_task_return_error (task, g_steal_pointer (&error));
           return;
