@@ -6,6 +6,8 @@
 
 #include "config.h"
 
+#include <json-glib/json-glib.h>
+
 #include "aud-value.h"
 
 static void
@@ -315,6 +317,28 @@ test_value_boolean (void)
     g_assert_false (aud_value_parse_boolean (neither[i], &b));
 }
 
+static void
+test_value_json_string (void)
+{
+  g_autoptr(GString) out = g_string_new ("x=");
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+  const char text[] = "Zo\xc3\xab \"q\" a\\b\n\t\x01\x7f end";
+
+  aud_value_append_json_string (out, text, -1);
+  g_assert_cmpstr (out->str, ==,
+                   "x=\"Zo\xc3\xab \\\"q\\\" a\\\\b\\n\\t\\u0001\\u007f end\"");
+
+  /* It parses back to the same text; a length stops at embedded bytes. */
+  g_assert_true (json_parser_load_from_data (parser, out->str + 2, -1, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (json_node_get_string (json_parser_get_root (parser)), ==, text);
+
+  g_string_truncate (out, 0);
+  aud_value_append_json_string (out, "abc", 2);
+  g_assert_cmpstr (out->str, ==, "\"ab\"");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -328,6 +352,7 @@ main (int   argc,
   g_test_add_func ("/value/date", test_value_date);
   g_test_add_func ("/value/datetime", test_value_datetime);
   g_test_add_func ("/value/boolean", test_value_boolean);
+  g_test_add_func ("/value/json-string", test_value_json_string);
 
   return g_test_run ();
 }

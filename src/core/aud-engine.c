@@ -365,26 +365,6 @@ interner_clear (Interner *in)
     g_string_free (g_steal_pointer (&in->json), TRUE);
 }
 
-/* Appends @text as a JSON string. */
-static void
-append_json_string (GString    *out,
-                    const char *text)
-{
-  g_string_append_c (out, '"');
-  for (const char *p = text; *p != '\0'; p++)
-    {
-      guchar c = *p;
-
-      if (c == '"' || c == '\\')
-        g_string_append_printf (out, "\\%c", c);
-      else if (c < 0x20)
-        g_string_append_printf (out, "\\u%04x", c);
-      else
-        g_string_append_c (out, c);
-    }
-  g_string_append_c (out, '"');
-}
-
 /* The number of the value in column @col; FALSE for values it does not
  * number (NULL, floating point, blobs). */
 static gboolean
@@ -429,7 +409,7 @@ interner_add (Interner     *in,
           {
             if (in->n > 0)
               g_string_append_c (in->json, ',');
-            append_json_string (in->json, text);
+            aud_value_append_json_string (in->json, text, -1);
           }
       }
       break;

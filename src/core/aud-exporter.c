@@ -687,54 +687,6 @@ append_csv (GString    *out,
 }
 
 static void
-append_json_string (GString    *out,
-                    const char *text,
-                    gsize       len)
-{
-  gsize start = 0;
-
-  append_byte (out, '"');
-  for (gsize i = 0; i < len; i++)
-    {
-      guchar c = text[i];
-      const char *escape;
-      char unicode[8];
-
-      if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
-        continue;
-
-      append_bytes (out, text + start, i - start);
-      start = i + 1;
-
-      switch (c)
-        {
-        case '"':
-          escape = "\\\"";
-          break;
-        case '\\':
-          escape = "\\\\";
-          break;
-        case '\n':
-          escape = "\\n";
-          break;
-        case '\r':
-          escape = "\\r";
-          break;
-        case '\t':
-          escape = "\\t";
-          break;
-        default:
-          g_snprintf (unicode, sizeof unicode, "\\u%04x", c);
-          escape = unicode;
-          break;
-        }
-      append_bytes (out, escape, strlen (escape));
-    }
-  append_bytes (out, text + start, len - start);
-  append_byte (out, '"');
-}
-
-static void
 write_header (Export *ex)
 {
   GString *out = ex->writer.buffer;
@@ -823,7 +775,7 @@ write_row (Export *ex,
           else if (is_json_literal (col, row))
             append_bytes (out, data, len);
           else
-            append_json_string (out, data, len);
+            aud_value_append_json_string (out, data, len);
         }
     }
 
@@ -1186,7 +1138,7 @@ add_column (Export         *ex,
   OutColumn col = { 0, };
   g_autoptr(GString) key = g_string_new (NULL);
 
-  append_json_string (key, header, strlen (header));
+  aud_value_append_json_string (key, header, -1);
   g_string_append_c (key, ':');
 
   col.header = g_strdup (header);

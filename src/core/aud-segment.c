@@ -1957,53 +1957,6 @@ aud_segment_load (const char  *path,
 
 /* Canonical JSON ---------------------------------------------------------- */
 
-static void
-write_string (GString    *out,
-              const char *str)
-{
-  g_string_append_c (out, '"');
-  for (const char *p = str; *p != '\0'; p++)
-    {
-      switch (*p)
-        {
-        case '"':
-          g_string_append (out, "\\\"");
-          break;
-
-        case '\\':
-          g_string_append (out, "\\\\");
-          break;
-
-        case '\b':
-          g_string_append (out, "\\b");
-          break;
-
-        case '\f':
-          g_string_append (out, "\\f");
-          break;
-
-        case '\n':
-          g_string_append (out, "\\n");
-          break;
-
-        case '\r':
-          g_string_append (out, "\\r");
-          break;
-
-        case '\t':
-          g_string_append (out, "\\t");
-          break;
-
-        default:
-          if ((guchar)*p < 0x20)
-            g_string_append_printf (out, "\\u%04x", (guint)(guchar)*p);
-          else
-            g_string_append_c (out, *p);
-        }
-    }
-  g_string_append_c (out, '"');
-}
-
 static gboolean
 is_scalar (JsonNode *node)
 {
@@ -2043,7 +1996,7 @@ write_json (GString  *out,
             g_string_append_c (out, ',');
           if (pretty)
             write_indent (out, indent + 2);
-          write_string (out, key);
+          aud_value_append_json_string (out, key, -1);
           g_string_append (out, pretty ? ": " : ":");
           write_json (out, member, pretty ? indent + 2 : -1);
           first = FALSE;
@@ -2080,7 +2033,7 @@ write_json (GString  *out,
     }
   else if (json_node_get_value_type (node) == G_TYPE_STRING)
     {
-      write_string (out, json_node_get_string (node));
+      aud_value_append_json_string (out, json_node_get_string (node), -1);
     }
   else
     {

@@ -763,3 +763,64 @@ aud_value_format_count (gint64 n)
 
   return g_string_free (out, FALSE);
 }
+
+/**
+ * aud_value_append_json_string:
+ * @out: where to append
+ * @text: UTF-8 text
+ * @len: its length in bytes, or -1 when NUL-terminated
+ *
+ * Appends @text as a JSON string literal: quotes and backslashes escaped,
+ * \b \f \n \r \t in their short forms, other control characters and DEL
+ * as \u00XX, everything else as is. Runs of plain bytes are copied at once.
+ */
+void
+aud_value_append_json_string (GString    *out,
+                              const char *text,
+                              gssize      len)
+{
+  gsize length = len < 0 ? strlen (text) : (gsize)len;
+  gsize start = 0;
+
+  g_string_append_c (out, '"');
+  for (gsize i = 0; i < length; i++)
+    {
+      guchar c = text[i];
+
+      if (c >= 0x20 && c != '"' && c != '\\' && c != 0x7f)
+        continue;
+
+      g_string_append_len (out, text + start, i - start);
+      start = i + 1;
+
+      switch (c)
+        {
+        case '"':
+          g_string_append (out, "\\\"");
+          break;
+        case '\\':
+          g_string_append (out, "\\\\");
+          break;
+        case '\b':
+          g_string_append (out, "\\b");
+          break;
+        case '\f':
+          g_string_append (out, "\\f");
+          break;
+        case '\n':
+          g_string_append (out, "\\n");
+          break;
+        case '\r':
+          g_string_append (out, "\\r");
+          break;
+        case '\t':
+          g_string_append (out, "\\t");
+          break;
+        default:
+          g_string_append_printf (out, "\\u%04x", c);
+          break;
+        }
+    }
+  g_string_append_len (out, text + start, length - start);
+  g_string_append_c (out, '"');
+}

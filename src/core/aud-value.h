@@ -152,4 +152,9 @@ typedef enum
  * the locale has none. */
 char     *aud_value_format_count      (gint64                 n);
 
+/* Appends @text (@len bytes, or -1) as a JSON string literal. */
+void      aud_value_append_json_string (GString              *out,
+                                        const char           *text,
+                                        gssize                len);
+
 G_END_DECLS
