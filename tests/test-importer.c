@@ -646,6 +646,100 @@ test_importer_json_late_column (void)
   g_assert_cmpstr (text, ==, "- mail");
 }
 
+/* The columns of the (name, ts) index, and what SQLite answers a property
+ * query of one event name over a time window with. */
+static char *
+event_index_columns (AudStore *store)
+{
+  return query (store, "SELECT group_concat(name, ' ') FROM "
+                "(SELECT name FROM pragma_index_info ('events_by_name_time') ORDER BY seqno)");
+}
+
+static char *
+event_plan (AudStore   *store,
+            const char *column)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree char *sql = NULL;
+  GString *plan = g_string_new (NULL);
+
+  sql = g_strdup_printf ("EXPLAIN QUERY PLAN SELECT customer, %s FROM events WHERE name = 1 "
+                         "AND ts BETWEEN 0 AND 2000000000 AND %s IS NOT NULL", column, column);
+  stmt = aud_store_prepare (store, sql, &error);
+  g_assert_no_error (error);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    g_string_append_printf (plan, "%s; ", (const char *)sqlite3_column_text (stmt, 3));
+
+  return g_string_free (plan, FALSE);
+}
+
+static void
+test_importer_event_index_properties (void)
+{
+  g_autoptr(AudStore) store = new_workspace ();
+  g_autoptr(AudImportMapping) mapping = NULL;
+  g_autoptr(AudImportSummary) first = NULL;
+  g_autoptr(AudImportSummary) second = NULL;
+  g_autoptr(AudField) amount = NULL;
+  g_autoptr(AudField) device = NULL;
+  g_autoptr(AudField) utm = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *text = NULL;
+
+  mapping = mapping_for ("imp-events.csv", AUD_IMPORT_EVENTS);
+  mapping->id_column = (g_free (mapping->id_column), g_strdup ("customer_id"));
+  mapping->event_column = (g_free (mapping->event_column), g_strdup ("event"));
+  mapping->time_column = (g_free (mapping->time_column), g_strdup ("time"));
+  aud_import_mapping_get_column (mapping, "device")->format.type = AUD_FIELD_TEXT;
+  first = run_import (store, "imp-events.csv", mapping);
+  g_assert_cmpuint (first->rows_inserted, ==, 6);
+
+  /* The decimal is in the index, the free text is not. */
+  amount = aud_store_dup_field (store, AUD_SCOPE_EVENT, "amount");
+  device = aud_store_dup_field (store, AUD_SCOPE_EVENT, "device");
+  g_assert_cmpint (device->type, ==, AUD_FIELD_TEXT);
+  g_assert_true (aud_store_field_in_event_index (amount));
+  g_assert_false (aud_store_field_in_event_index (device));
+  expected = g_strdup_printf ("name ts customer %s", amount->column);
+  text = event_index_columns (store);
+  g_assert_cmpstr (text, ==, expected);
+  g_clear_pointer (&text, g_free);
+
+  /* A window over one event name reads the amount from the index alone;
+   * the text needs the rows. */
+  text = event_plan (store, amount->column);
+  g_assert_nonnull (strstr (text, "USING COVERING INDEX events_by_name_time"));
+  g_clear_pointer (&text, g_free);
+  text = event_plan (store, device->column);
+  g_assert_null (strstr (text, "COVERING"));
+  g_assert_nonnull (strstr (text, "USING INDEX events_by_name_time"));
+  g_clear_pointer (&text, g_free);
+
+  /* A later file with a new property: the index is built again with it. */
+  g_clear_pointer (&mapping, aud_import_mapping_free);
+  mapping = mapping_for ("imp-events.jsonl", AUD_IMPORT_EVENTS);
+  mapping->id_column = (g_free (mapping->id_column), g_strdup ("customer_id"));
+  mapping->event_column = (g_free (mapping->event_column), g_strdup ("event"));
+  mapping->time_column = (g_free (mapping->time_column), g_strdup ("time"));
+  aud_import_mapping_get_column (mapping, "extra.utm")->format.type = AUD_FIELD_CATEGORY;
+  second = run_import (store, "imp-events.jsonl", mapping);
+  g_assert_cmpuint (second->rows_inserted, ==, 2);
+
+  utm = aud_store_dup_field (store, AUD_SCOPE_EVENT, "extra.utm");
+  g_clear_pointer (&expected, g_free);
+  expected = g_strdup_printf ("name ts customer %s %s", amount->column, utm->column);
+  text = event_index_columns (store);
+  g_assert_cmpstr (text, ==, expected);
+  g_clear_pointer (&text, g_free);
+  text = event_plan (store, utm->column);
+  g_assert_nonnull (strstr (text, "USING COVERING INDEX events_by_name_time"));
+  g_clear_pointer (&text, g_free);
+
+  text = query (store, "PRAGMA integrity_check");
+  g_assert_cmpstr (text, ==, "ok");
+}
+
 /* Everything a workspace holds, as text: schema and every table's rows. */
 static char *
 dump_workspace (AudStore *store)
@@ -1080,6 +1174,7 @@ main (int   argc,
   g_test_add_func ("/importer/decimal-rescale", test_importer_decimal_rescale);
   g_test_add_func ("/importer/row-number-ids", test_importer_row_number_ids);
   g_test_add_func ("/importer/json-late-column", test_importer_json_late_column);
+  g_test_add_func ("/importer/event-index-properties", test_importer_event_index_properties);
   g_test_add_func ("/importer/cancel", test_importer_cancel);
   g_test_add_func ("/importer/error-rolls-back", test_importer_error_rolls_back);
   g_test_add_func ("/importer/log", test_importer_log);

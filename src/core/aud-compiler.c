@@ -1515,6 +1515,14 @@ when_window (Compiler       *c,
     }
 }
 
+/* Whether reading property @field needs the event's row: the properties
+ * of the (name, ts, customer) index do not. */
+static gboolean
+reads_row (const AudField *field)
+{
+  return field != NULL && !aud_store_field_in_event_index (field);
+}
+
 /* `SELECT columns FROM events WHERE where tail` into @sql, and when the
  * query reads columns outside the (name, ts, customer) index, the same as a
  * full scan of the table into leaf->scan_sql. @where starts with
@@ -1626,7 +1634,7 @@ compile_event_leaf (Compiler              *c,
                           &expr, &type, &scale, error))
         return FALSE;
 
-      leaf->reads_rows |= cond->field != NULL;
+      leaf->reads_rows |= reads_row (cond->field);
 
       g_string_append (where, " AND (");
       if (!compile_condition (c, cond, expr, type, scale, where, error))
@@ -1716,7 +1724,7 @@ compile_event_leaf (Compiler              *c,
         g_autofree char *columns = g_strdup_printf ("customer, %s", expr);
         g_autofree char *tail = g_strdup_printf (" AND %s IS NOT NULL", expr);
 
-        leaf->reads_rows |= agg->field != NULL;
+        leaf->reads_rows |= reads_row (agg->field);
         return event_queries (c, leaf, sql, columns, where->str, tail);
       }
     }
@@ -1748,7 +1756,7 @@ compile_event_leaf (Compiler              *c,
         append_not_blank (tail, expr, type);
         leaf->shape = AUD_LEAF_COUNT;
         leaf->distinct = TRUE;
-        leaf->reads_rows |= node->distinct_field != NULL;
+        leaf->reads_rows |= reads_row (node->distinct_field);
         return event_queries (c, leaf, sql, columns, where->str, tail->str);
       }
     }

@@ -2731,7 +2731,10 @@ import_all (Import     *self,
   report_progress (self, TRUE);
   self->summary->unknown_customers = g_hash_table_size (self->unknown);
 
-  if (rebuild_indexes && !aud_store_create_event_indexes (self->store, error))
+  /* Also after a small load: new or retyped properties change the columns
+   * of the (name, ts) index. */
+  if ((rebuild_indexes || mapping->kind == AUD_IMPORT_EVENTS) &&
+      !aud_store_create_event_indexes (self->store, error))
     return FALSE;
 
   /* New customers may own events imported earlier without a customer. */

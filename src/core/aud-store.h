@@ -199,11 +199,14 @@ gint64      aud_store_lookup_event_name  (AudStore           *self,
 /* (element-type utf8) (transfer full), sorted */
 GPtrArray  *aud_store_list_event_names   (AudStore           *self);
 
-/* Indexes on events, dropped before a large load and built after it. */
+/* Indexes on events, dropped before a large load and built after it;
+ * creating them also rebuilds an index on events whose property columns
+ * changed. */
 gboolean    aud_store_drop_event_indexes   (AudStore         *self,
                                             GError          **error);
 gboolean    aud_store_create_event_indexes (AudStore         *self,
                                             GError          **error);
+gboolean    aud_store_field_in_event_index (const AudField   *field);
 
 /* Links events whose customer_key became a customer (after a customer
  * import). Returns the number linked, or -1 on error. */
