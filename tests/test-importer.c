@@ -8,6 +8,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "aud-engine-private.h"
 #include "aud-importer.h"
 
 /* A new workspace in the per-test data dir that G_TEST_OPTION_ISOLATE_DIRS
@@ -740,6 +741,91 @@ test_importer_event_index_properties (void)
   g_assert_cmpstr (text, ==, "ok");
 }
 
+/* Counts @json with a new engine (nothing in memory); *reads: the passes
+ * over the customers it took. */
+static gint64
+fresh_count (AudStore   *store,
+             const char *json,
+             guint      *reads)
+{
+  g_autoptr(AudEngine) engine = aud_engine_new ();
+  g_autoptr(AudSegment) segment = NULL;
+  g_autoptr(GError) error = NULL;
+  AudCount count = { -1, -1, -1 };
+
+  segment = aud_segment_parse (json, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (aud_engine_count (engine, store, segment, 0, &count, NULL, &error));
+  g_assert_no_error (error);
+  *reads = _aud_engine_get_customer_reads (engine);
+
+  return count.count;
+}
+
+static void
+test_importer_value_lists (void)
+{
+  static const char *segment =
+    "{\"format\": 1, \"match\": {\"all\": ["
+    "{\"field\": \"country\", \"op\": \"in\", \"value\": [\"uk\", \"Spain\", \"Italy\"]},"
+    "{\"field\": \"spend\", \"op\": \"lt\", \"value\": \"100.00\"}]}}";
+  g_autoptr(AudStore) store = new_workspace ();
+  g_autoptr(AudImportMapping) mapping = NULL;
+  g_autoptr(AudImportSummary) summary = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *sql = NULL;
+  g_autoptr(AudField) country = NULL;
+  guint reads;
+
+  mapping = mapping_for ("imp-customers.csv", AUD_IMPORT_CUSTOMERS);
+  summary = run_import (store, "imp-customers.csv", mapping);
+
+  /* One list per customer column, as of the data version the import left. */
+  text = query (store, "SELECT count(*) || ' ' || sum(data_version = "
+                "(SELECT value FROM meta WHERE key = 'data_version')) || ' ' || "
+                "group_concat(column_name, ' ') FROM value_lists");
+  expected = query (store, "SELECT count(*) || ' ' || count(*) || ' ' || "
+                    "group_concat(column_name, ' ') FROM (SELECT column_name FROM fields "
+                    "WHERE scope = 0 ORDER BY column_name)");
+  g_assert_cmpstr (text, ==, expected);
+  g_clear_pointer (&text, g_free);
+
+  /* A first count reads them, not the customers: Chloé (Spain, 0.99). */
+  g_assert_cmpint (fresh_count (store, segment, &reads), ==, 1);
+  g_assert_cmpuint (reads, ==, 0);
+
+  /* An import of events leaves the customers as they were: the lists stay
+   * current. */
+  g_clear_pointer (&mapping, aud_import_mapping_free);
+  g_clear_pointer (&summary, aud_import_summary_free);
+  mapping = mapping_for ("imp-events.csv", AUD_IMPORT_EVENTS);
+  mapping->id_column = (g_free (mapping->id_column), g_strdup ("customer_id"));
+  mapping->event_column = (g_free (mapping->event_column), g_strdup ("event"));
+  mapping->time_column = (g_free (mapping->time_column), g_strdup ("time"));
+  summary = run_import (store, "imp-events.csv", mapping);
+  g_assert_cmpint (fresh_count (store, segment, &reads), ==, 1);
+  g_assert_cmpuint (reads, ==, 0);
+
+  /* Customers updated and added: the lists follow (Dan, Italy, 15.00). */
+  g_clear_pointer (&mapping, aud_import_mapping_free);
+  g_clear_pointer (&summary, aud_import_summary_free);
+  mapping = mapping_for ("imp-customers-update.csv", AUD_IMPORT_CUSTOMERS);
+  summary = run_import (store, "imp-customers-update.csv", mapping);
+  g_assert_cmpint (fresh_count (store, segment, &reads), ==, 2);
+  g_assert_cmpuint (reads, ==, 0);
+
+  /* Lists of another data version are not used: Dan moved to France
+   * behind the importer's back. */
+  country = aud_store_dup_field (store, AUD_SCOPE_CUSTOMER, "country");
+  sql = g_strdup_printf ("UPDATE customers SET %s = 'France' WHERE external_id = 'C004'",
+                         country->column);
+  g_assert_true (aud_store_exec (store, sql, NULL));
+  g_assert_true (aud_store_bump_data_version (store, NULL));
+  g_assert_cmpint (fresh_count (store, segment, &reads), ==, 1);
+  g_assert_cmpuint (reads, ==, 1);
+}
+
 /* Everything a workspace holds, as text: schema and every table's rows. */
 static char *
 dump_workspace (AudStore *store)
@@ -1175,6 +1261,7 @@ main (int   argc,
   g_test_add_func ("/importer/row-number-ids", test_importer_row_number_ids);
   g_test_add_func ("/importer/json-late-column", test_importer_json_late_column);
   g_test_add_func ("/importer/event-index-properties", test_importer_event_index_properties);
+  g_test_add_func ("/importer/value-lists", test_importer_value_lists);
   g_test_add_func ("/importer/cancel", test_importer_cancel);
   g_test_add_func ("/importer/error-rolls-back", test_importer_error_rolls_back);
   g_test_add_func ("/importer/log", test_importer_log);

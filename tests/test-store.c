@@ -131,6 +131,36 @@ test_store_too_new (void)
   g_assert_null (store);
 }
 
+/* A workspace of the previous schema version opens with the tables the
+ * current one adds, and keeps what it held. */
+static void
+test_store_migrate (void)
+{
+  g_autofree char *path = temp_workspace ("old.audiences");
+  g_autoptr(GError) error = NULL;
+  g_autoptr(AudStore) store = NULL;
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+
+  store = aud_store_open (path, AUD_STORE_OPEN_CREATE, &error);
+  g_assert_no_error (error);
+  g_assert_true (aud_store_exec (store, "INSERT INTO customers (external_id) VALUES ('kept');"
+                                 "DROP TABLE value_lists; DROP TABLE coordinate_lists;"
+                                 "PRAGMA user_version = 2", &error));
+  g_clear_object (&store);
+
+  store = aud_store_open (path, AUD_STORE_OPEN_DEFAULT, &error);
+  g_assert_no_error (error);
+  stmt = aud_store_prepare (store, "SELECT (SELECT user_version FROM pragma_user_version), "
+                            "(SELECT count(*) FROM sqlite_schema WHERE name IN "
+                            "('value_lists', 'coordinate_lists')), "
+                            "(SELECT group_concat(external_id) FROM customers)", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, AUD_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (sqlite3_column_int (stmt, 1), ==, 2);
+  g_assert_cmpstr ((const char *)sqlite3_column_text (stmt, 2), ==, "kept");
+}
+
 static void
 test_store_fields (void)
 {
@@ -293,6 +323,7 @@ main (int   argc,
   g_test_add_func ("/store/open-missing", test_store_open_missing);
   g_test_add_func ("/store/not-a-workspace", test_store_not_a_workspace);
   g_test_add_func ("/store/too-new", test_store_too_new);
+  g_test_add_func ("/store/migrate", test_store_migrate);
   g_test_add_func ("/store/fields", test_store_fields);
   g_test_add_func ("/store/event-names-and-linking", test_store_event_names_and_linking);
   g_test_add_func ("/store/cancel", test_store_cancel);

@@ -1767,8 +1767,10 @@ compile_event_leaf (Compiler              *c,
   return event_queries (c, leaf, sql, "customer", where->str, "");
 }
 
-static double
-divisor_of (const AudField *field)
+/* What a stored value of @field is divided by to give its number: 10^scale
+ * for decimals. */
+double
+aud_compiler_field_divisor (const AudField *field)
 {
   double divisor = 1;
 
@@ -1817,8 +1819,8 @@ compile_near_leaf (Compiler              *c,
   leaf->lat = node->lat;
   leaf->lon = node->lon;
   leaf->km = node->km;
-  leaf->lat_divisor = divisor_of (lat);
-  leaf->lon_divisor = divisor_of (lon);
+  leaf->lat_divisor = aud_compiler_field_divisor (lat);
+  leaf->lon_divisor = aud_compiler_field_divisor (lon);
 
   g_string_append_printf (sql, "SELECT id, %s, %s FROM customers WHERE %s IS NOT NULL AND %s "
                           "IS NOT NULL", lat->column, lon->column, lat->column, lon->column);

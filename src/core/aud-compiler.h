@@ -211,4 +211,7 @@ gint64           aud_start_of_day              (GTimeZone               *tz,
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (AudCompiledLeaf, aud_compiled_leaf_free)
 
+/* What a stored value of @field is divided by to give its number. */
+double           aud_compiler_field_divisor (const AudField *field);
+
 G_END_DECLS

@@ -29,5 +29,8 @@ void    _aud_engine_set_dict_max_values (AudEngine *self,
  * figures), and how many of them as full scans. */
 guint   _aud_engine_get_event_queries (AudEngine *self,
                                        guint     *n_scans);
+/* How many passes over the customers read field values (value lists not
+ * in the cache nor saved in the workspace). */
+guint   _aud_engine_get_customer_reads (AudEngine *self);
 
 G_END_DECLS

@@ -40,6 +40,7 @@ struct _AudEngine
   guint            leaf_runs;   /* atomic */
   guint            event_queries; /* atomic */
   guint            event_scans; /* atomic */
+  guint            customer_reads; /* atomic */
   gint64           scan_minimum; /* set before use (tests), read-only after */
   guint            dict_max_values; /* likewise */
 };
@@ -56,6 +57,7 @@ typedef struct
   AudStore          *store;
   GCancellable      *cancellable;
   char              *key_prefix;   /* workspace path and data version */
+  gint64             data_version;
   AudField          *latitude;
   AudField          *longitude;
   AudCompileContext  cc;
@@ -1088,6 +1090,8 @@ read_dicts (Eval        *ev,
   limit = MIN (ev->engine->dict_max_values,
                MAX (64, roaring_bitmap_get_cardinality (ev->universe) / 4));
 
+  g_atomic_int_inc (&ev->engine->customer_reads);
+
   /* The column names come from the catalog. */
   for (guint i = 0; i < n; i++)
     g_string_append_printf (sql, ", %s", columns[i]);
@@ -1156,8 +1160,183 @@ insert_dict (Eval       *ev,
                                   (AudCacheRefFunc)g_atomic_rc_box_acquire, dict_release);
 }
 
-/* The distinct values of customer column @column, from the cache or read
- * now. (transfer full) NULL with @error set. */
+/* --- value lists kept in the workspace ------------------------------------- */
+
+/* Each import that changes customers saves the Dict of every customer
+ * column in the workspace (table value_lists, as of the data version it
+ * leaves): a first count in a new process then reads a few blobs instead
+ * of every row of the customers table. */
+
+/* @dict's bitmaps, each as a little-endian 32-bit length and its portable
+ * serialization. */
+static GBytes *
+dict_serialize (const Dict *dict)
+{
+  GByteArray *out = g_byte_array_new ();
+
+  for (guint k = 0; k < dict->n; k++)
+    {
+      gsize size = roaring_bitmap_portable_size_in_bytes (dict->bitmaps[k]);
+      guint32 length = GUINT32_TO_LE ((guint32)size);
+      guint at;
+
+      g_byte_array_append (out, (const guint8 *)&length, sizeof length);
+      at = out->len;
+      g_byte_array_set_size (out, at + size);
+      roaring_bitmap_portable_serialize (dict->bitmaps[k], (char *)out->data + at);
+    }
+
+  return g_byte_array_free_to_bytes (out);
+}
+
+/* The Dict of @n_values values (@json) from dict_serialize()'s @data;
+ * NULL if @data does not hold @n_values bitmaps. */
+static Dict *
+dict_deserialize (const char   *json,
+                  gint64        n_values,
+                  const guint8 *data,
+                  gsize         length)
+{
+  Dict *dict = g_atomic_rc_box_new0 (Dict);
+  gsize at = 0;
+
+  if (n_values < 0 || n_values > G_MAXUINT32 / 2)
+    goto damaged;
+
+  dict->bitmaps = g_new0 (roaring_bitmap_t *, MAX (n_values, 1));
+  for (dict->n = 0; dict->n < n_values; dict->n++)
+    {
+      guint32 size;
+
+      if (length - at < sizeof size)
+        goto damaged;
+      memcpy (&size, data + at, sizeof size);
+      size = GUINT32_FROM_LE (size);
+      at += sizeof size;
+      if (size > length - at)
+        goto damaged;
+
+      dict->bitmaps[dict->n] = roaring_bitmap_portable_deserialize_safe ((const char *)data + at,
+                                                                        size);
+      if (dict->bitmaps[dict->n] == NULL)
+        goto damaged;
+      at += size;
+      dict->size += roaring_bitmap_size_in_bytes (dict->bitmaps[dict->n]) + 64;
+    }
+  if (at != length)
+    goto damaged;
+
+  dict->json = g_strdup (json);
+  dict->size += strlen (dict->json);
+  return dict;
+
+damaged:
+  dict_release (dict);
+  return NULL;
+}
+
+/* The Dict of @column saved by the last import, if it is the current data
+ * version's (and the engine keeps value lists of the usual size). */
+static Dict *
+load_dict (Eval       *ev,
+           const char *column)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  Dict *dict = NULL;
+
+  if (ev->engine->dict_max_values != DEFAULT_DICT_MAX_VALUES)
+    return NULL;
+
+  stmt = aud_store_prepare (ev->store,
+                            "SELECT too_many, value_count, value_json, bitmaps FROM value_lists "
+                            "WHERE column_name = ?1 AND data_version = ?2", NULL);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_text (stmt, 1, column, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, ev->data_version);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+
+  if (sqlite3_column_int (stmt, 0) != 0)
+    {
+      dict = g_atomic_rc_box_new0 (Dict);
+      dict->too_many = TRUE;
+      return dict;
+    }
+
+  dict = dict_deserialize ((const char *)sqlite3_column_text (stmt, 2),
+                           sqlite3_column_int64 (stmt, 1),
+                           sqlite3_column_blob (stmt, 3),
+                           (gsize)sqlite3_column_bytes (stmt, 3));
+  if (dict == NULL)
+    g_warning ("The saved values of column %s are damaged; reading the customers instead",
+               column);
+
+  return dict;
+}
+
+/* Saves the Dict of every customer column for the current data version. */
+static gboolean
+save_dicts (Eval    *ev,
+            GError **error)
+{
+  g_autoptr(GPtrArray) fields = aud_store_list_fields (ev->store, AUD_SCOPE_CUSTOMER);
+  g_autoptr(GPtrArray) columns = g_ptr_array_new ();
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree Dict **dicts = NULL;
+  gboolean ok = TRUE;
+
+  for (guint i = 0; i < fields->len; i++)
+    g_ptr_array_add (columns, ((AudField *)g_ptr_array_index (fields, i))->column);
+
+  if (!aud_store_exec (ev->store, "DELETE FROM value_lists", error))
+    return FALSE;
+  if (columns->len == 0)
+    return TRUE;
+
+  dicts = g_new0 (Dict *, columns->len);
+  if (!read_dicts (ev, columns->len, (const char **)columns->pdata, dicts, error))
+    return FALSE;
+
+  stmt = aud_store_prepare (ev->store,
+                            "INSERT INTO value_lists (column_name, data_version, too_many, "
+                            "value_count, value_json, bitmaps) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                            error);
+  for (guint i = 0; ok && i < columns->len; i++)
+    {
+      g_autoptr(GBytes) blob = dicts[i]->too_many ? g_bytes_new (NULL, 0) :
+                               dict_serialize (dicts[i]);
+      gsize size;
+      gconstpointer data = g_bytes_get_data (blob, &size);
+      int rc;
+
+      if (stmt == NULL)
+        {
+          ok = FALSE;
+          break;
+        }
+
+      sqlite3_reset (stmt);
+      sqlite3_bind_text (stmt, 1, g_ptr_array_index (columns, i), -1, SQLITE_STATIC);
+      sqlite3_bind_int64 (stmt, 2, ev->data_version);
+      sqlite3_bind_int (stmt, 3, dicts[i]->too_many);
+      sqlite3_bind_int64 (stmt, 4, dicts[i]->too_many ? 0 : dicts[i]->n);
+      sqlite3_bind_text (stmt, 5, dicts[i]->too_many ? "[]" : dicts[i]->json, -1,
+                         SQLITE_STATIC);
+      sqlite3_bind_blob64 (stmt, 6, size > 0 ? data : "", size, SQLITE_STATIC);
+      if ((rc = sqlite3_step (stmt)) != SQLITE_DONE)
+        ok = !step_error (ev, rc, error);
+    }
+
+  for (guint i = 0; i < columns->len; i++)
+    g_clear_pointer (&dicts[i], dict_release);
+
+  return ok;
+}
+
+/* The distinct values of customer column @column, from the cache, the
+ * workspace or read now. (transfer full) NULL with @error set. */
 static Dict *
 get_dict (Eval        *ev,
           const char  *column,
@@ -1170,6 +1349,12 @@ get_dict (Eval        *ev,
                                          (AudCacheRefFunc)g_atomic_rc_box_acquire);
   if (dict != NULL)
     return dict;
+
+  if ((dict = load_dict (ev, column)) != NULL)
+    {
+      insert_dict (ev, column, dict);
+      return dict;
+    }
 
   if (!read_dicts (ev, 1, &column, &dict, error))
     return NULL;
@@ -1254,26 +1439,43 @@ lat_group (double lat)
   return (guint)floor (lat + 90.0);
 }
 
-/* The coordinates of the customers (in degrees, as @leaf converts them),
- * from the cache or read now. (transfer full) NULL with @error set. */
+/* Points from @n points in any order (grouped by latitude in one
+ * counting sort). */
 static Points *
-get_points (Eval                  *ev,
-            const AudCompiledLeaf *leaf,
-            GError               **error)
+group_points (const Point *read,
+              gsize        n)
 {
-  g_autofree char *key = g_strconcat (ev->key_prefix, "points\n", NULL);
+  Points *points = g_atomic_rc_box_new0 (Points);
+  gsize next[LAT_GROUPS];
+
+  points->points = g_new (Point, MAX (n, 1));
+  for (gsize i = 0; i < n; i++)
+    points->start[lat_group (read[i].lat) + 1]++;
+  for (guint g = 0; g < LAT_GROUPS; g++)
+    points->start[g + 1] += points->start[g];
+
+  memcpy (next, points->start, sizeof next);
+  for (gsize i = 0; i < n; i++)
+    points->points[next[lat_group (read[i].lat)]++] = read[i];
+
+  return points;
+}
+
+/* The coordinates of the customers, read from the customers table (the
+ * stored values divided by @lat_divisor and @lon_divisor give degrees).
+ * (transfer full) NULL with @error set. */
+static Points *
+read_points (Eval    *ev,
+             double   lat_divisor,
+             double   lon_divisor,
+             GError **error)
+{
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autofree char *sql = NULL;
   g_autofree Point *read = NULL;
   gsize n = 0, n_allocated;
-  Points *points;
   guint64 row = 0;
   int rc;
-
-  points = aud_bitmap_cache_lookup_object (ev->engine->cache, key,
-                                           (AudCacheRefFunc)g_atomic_rc_box_acquire);
-  if (points != NULL)
-    return points;
 
   /* The column names come from the catalog. */
   sql = g_strdup_printf ("SELECT id, %s, %s FROM customers WHERE %s IS NOT NULL AND %s IS NOT NULL",
@@ -1299,8 +1501,8 @@ get_points (Eval                  *ev,
 
       point = &read[n];
       if (!row_customer (ev, stmt, &point->id) ||
-          !column_degrees (stmt, 1, leaf->lat_divisor, &point->lat) ||
-          !column_degrees (stmt, 2, leaf->lon_divisor, &point->lon))
+          !column_degrees (stmt, 1, lat_divisor, &point->lat) ||
+          !column_degrees (stmt, 2, lon_divisor, &point->lon))
         continue;
 
       n++;
@@ -1308,25 +1510,164 @@ get_points (Eval                  *ev,
   if (step_error (ev, rc, error))
     return NULL;
 
-  /* Grouped by latitude in one counting sort. */
-  points = g_atomic_rc_box_new0 (Points);
-  points->points = g_new (Point, MAX (n, 1));
-  for (gsize i = 0; i < n; i++)
-    points->start[lat_group (read[i].lat) + 1]++;
-  for (guint g = 0; g < LAT_GROUPS; g++)
-    points->start[g + 1] += points->start[g];
-  {
-    gsize next[LAT_GROUPS];
+  return group_points (read, n);
+}
 
-    memcpy (next, points->start, sizeof next);
-    for (gsize i = 0; i < n; i++)
-      points->points[next[lat_group (read[i].lat)]++] = read[i];
-  }
+#define SAVED_POINT_SIZE (8 + 8 + 4)
+
+static void
+put_double (guint8 *out,
+            double  value)
+{
+  guint64 bits;
+
+  memcpy (&bits, &value, sizeof bits);
+  bits = GUINT64_TO_LE (bits);
+  memcpy (out, &bits, sizeof bits);
+}
+
+static double
+get_double (const guint8 *in)
+{
+  guint64 bits;
+  double value;
+
+  memcpy (&bits, in, sizeof bits);
+  bits = GUINT64_FROM_LE (bits);
+  memcpy (&value, &bits, sizeof value);
+  return value;
+}
+
+/* @points as saved in coordinate_lists. */
+static GBytes *
+points_serialize (const Points *points)
+{
+  gsize n = points->start[LAT_GROUPS];
+  guint8 *data = g_malloc (MAX (n, 1) * SAVED_POINT_SIZE);
+
+  for (gsize i = 0; i < n; i++)
+    {
+      guint8 *out = data + i * SAVED_POINT_SIZE;
+      guint32 id = GUINT32_TO_LE (points->points[i].id);
+
+      put_double (out, points->points[i].lat);
+      put_double (out + 8, points->points[i].lon);
+      memcpy (out + 16, &id, sizeof id);
+    }
+
+  return g_bytes_new_take (data, n * SAVED_POINT_SIZE);
+}
+
+/* The coordinates saved by the last import, if they are the current data
+ * version's and of the current coordinate fields. */
+static Points *
+load_points (Eval *ev)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autofree Point *read = NULL;
+  const guint8 *data;
+  gsize length, n;
+
+  stmt = aud_store_prepare (ev->store,
+                            "SELECT points FROM coordinate_lists WHERE data_version = ?1 "
+                            "AND latitude = ?2 AND longitude = ?3", NULL);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_int64 (stmt, 1, ev->data_version);
+  sqlite3_bind_text (stmt, 2, ev->latitude->column, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, ev->longitude->column, -1, SQLITE_STATIC);
+  if (sqlite3_step (stmt) != SQLITE_ROW)
+    return NULL;
+
+  data = sqlite3_column_blob (stmt, 0);
+  length = (gsize)sqlite3_column_bytes (stmt, 0);
+  if (length % SAVED_POINT_SIZE != 0)
+    {
+      g_warning ("The saved coordinates are damaged; reading the customers instead");
+      return NULL;
+    }
+
+  n = length / SAVED_POINT_SIZE;
+  read = g_new (Point, MAX (n, 1));
+  for (gsize i = 0; i < n; i++)
+    {
+      const guint8 *in = data + i * SAVED_POINT_SIZE;
+      guint32 id;
+
+      read[i].lat = get_double (in);
+      read[i].lon = get_double (in + 8);
+      memcpy (&id, in + 16, sizeof id);
+      read[i].id = GUINT32_FROM_LE (id);
+    }
+
+  return group_points (read, n);
+}
+
+/* The coordinates of the customers (in degrees, as @leaf converts them),
+ * from the cache, the workspace or read now. (transfer full) NULL with
+ * @error set. */
+static Points *
+get_points (Eval                  *ev,
+            const AudCompiledLeaf *leaf,
+            GError               **error)
+{
+  g_autofree char *key = g_strconcat (ev->key_prefix, "points\n", NULL);
+  Points *points;
+
+  points = aud_bitmap_cache_lookup_object (ev->engine->cache, key,
+                                           (AudCacheRefFunc)g_atomic_rc_box_acquire);
+  if (points != NULL)
+    return points;
+
+  if ((points = load_points (ev)) == NULL &&
+      (points = read_points (ev, leaf->lat_divisor, leaf->lon_divisor, error)) == NULL)
+    return NULL;
 
   aud_bitmap_cache_insert_object (ev->engine->cache, key, points,
-                                  n * sizeof (Point) + sizeof (Points),
+                                  points->start[LAT_GROUPS] * sizeof (Point) + sizeof (Points),
                                   (AudCacheRefFunc)g_atomic_rc_box_acquire, points_release);
   return points;
+}
+
+/* Saves the customers' coordinates for the current data version. */
+static gboolean
+save_points (Eval    *ev,
+             GError **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  g_autoptr(GBytes) blob = NULL;
+  Points *points;
+  gsize size;
+  gconstpointer data;
+  int rc;
+
+  if (!aud_store_exec (ev->store, "DELETE FROM coordinate_lists", error))
+    return FALSE;
+  if (ev->latitude == NULL || ev->longitude == NULL)
+    return TRUE;
+
+  points = read_points (ev, aud_compiler_field_divisor (ev->latitude),
+                        aud_compiler_field_divisor (ev->longitude), error);
+  if (points == NULL)
+    return FALSE;
+  blob = points_serialize (points);
+  points_release (points);
+
+  stmt = aud_store_prepare (ev->store,
+                            "INSERT INTO coordinate_lists (data_version, latitude, longitude, "
+                            "points) VALUES (?1, ?2, ?3, ?4)", error);
+  if (stmt == NULL)
+    return FALSE;
+
+  data = g_bytes_get_data (blob, &size);
+  sqlite3_bind_int64 (stmt, 1, ev->data_version);
+  sqlite3_bind_text (stmt, 2, ev->latitude->column, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 3, ev->longitude->column, -1, SQLITE_STATIC);
+  sqlite3_bind_blob64 (stmt, 4, size > 0 ? data : "", size, SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+
+  return !step_error (ev, rc, error);
 }
 
 /* Adds the points of group @g within @leaf's distance to @result. */
@@ -1502,9 +1843,9 @@ eval_begin (Eval          *ev,
     return FALSE;
 
   catalog = catalog_signature (store);
+  ev->data_version = aud_store_get_data_version (store);
   ev->key_prefix = g_strdup_printf ("%s\n%" G_GINT64_FORMAT "\n%s\n",
-                                    aud_store_get_path (store),
-                                    aud_store_get_data_version (store), catalog);
+                                    aud_store_get_path (store), ev->data_version, catalog);
   ev->latitude = aud_store_dup_field_by_role (store, AUD_SCOPE_CUSTOMER, AUD_ROLE_LATITUDE);
   ev->longitude = aud_store_dup_field_by_role (store, AUD_SCOPE_CUSTOMER, AUD_ROLE_LONGITUDE);
 
@@ -1565,6 +1906,66 @@ eval_end (Eval *ev)
   g_clear_pointer (&ev->longitude, aud_field_free);
   g_clear_pointer (&ev->cc.tz, g_time_zone_unref);
   g_clear_pointer (&ev->universe, roaring_bitmap_free);
+}
+
+/**
+ * aud_engine_update_value_lists:
+ * @store: a workspace, in the transaction of an import
+ * @customers_changed: whether the import changed customers or their fields
+ * @cancellable: (nullable): to stop reading the customers
+ * @error: return location for an error
+ *
+ * Called by an import after it bumped the data version: saves the distinct
+ * values of every customer column with their customers and the customers'
+ * coordinates (when customers changed), or else marks the saved ones as
+ * current.
+ *
+ * Returns: FALSE with @error set on failure.
+ */
+gboolean
+aud_engine_update_value_lists (AudStore      *store,
+                               gboolean       customers_changed,
+                               GCancellable  *cancellable,
+                               GError       **error)
+{
+  g_autoptr(AudEngine) engine = NULL;
+  gboolean ok;
+  Eval ev;
+
+  g_return_val_if_fail (AUD_IS_STORE (store), FALSE);
+
+  if (!customers_changed)
+    {
+      for (guint i = 0; i < 2; i++)
+        {
+          g_autoptr(sqlite3_stmt) stmt = NULL;
+          int rc;
+
+          stmt = aud_store_prepare (store, i == 0 ?
+                                    "UPDATE value_lists SET data_version = ?1" :
+                                    "UPDATE coordinate_lists SET data_version = ?1", error);
+          if (stmt == NULL)
+            return FALSE;
+          sqlite3_bind_int64 (stmt, 1, aud_store_get_data_version (store));
+          if ((rc = sqlite3_step (stmt)) != SQLITE_DONE)
+            {
+              aud_store_set_error (store, rc, error);
+              return FALSE;
+            }
+        }
+      return TRUE;
+    }
+
+  engine = aud_engine_new ();
+  if (!eval_begin (&ev, engine, store, 0, cancellable, error))
+    {
+      eval_end (&ev);
+      return FALSE;
+    }
+  ok = save_dicts (&ev, error) && save_points (&ev, error);
+  eval_end (&ev);
+
+  return ok;
 }
 
 static roaring_bitmap_t *
@@ -1795,6 +2196,21 @@ read_tree_dicts (Eval                 *ev,
   g_autofree Dict **dicts = NULL;
 
   collect_dict_columns (ev, root, 0, columns);
+
+  /* What the last import saved needs no reading. */
+  for (guint i = columns->len; i-- > 0;)
+    {
+      const char *column = g_ptr_array_index (columns, i);
+      Dict *dict = load_dict (ev, column);
+
+      if (dict != NULL)
+        {
+          insert_dict (ev, column, dict);
+          dict_release (dict);
+          g_ptr_array_remove_index (columns, i);
+        }
+    }
+
   if (columns->len < 2)
     return TRUE;
 
@@ -2812,6 +3228,14 @@ _aud_engine_get_event_queries (AudEngine *self,
     *n_scans = (guint)g_atomic_int_get (&self->event_scans);
 
   return (guint)g_atomic_int_get (&self->event_queries);
+}
+
+guint
+_aud_engine_get_customer_reads (AudEngine *self)
+{
+  g_return_val_if_fail (AUD_IS_ENGINE (self), 0);
+
+  return (guint)g_atomic_int_get (&self->customer_reads);
 }
 
 gint64

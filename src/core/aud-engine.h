@@ -219,6 +219,12 @@ void              aud_engine_clear_cache      (AudEngine          *self);
  * was created: for tests and benchmarks. */
 guint             aud_engine_get_leaf_runs    (AudEngine          *self);
 
+/* For imports: saves the customer columns' value lists in the workspace. */
+gboolean          aud_engine_update_value_lists (AudStore       *store,
+                                                 gboolean        customers_changed,
+                                                 GCancellable   *cancellable,
+                                                 GError        **error);
+
 /* The workspace's stored reference time (meta "now"), or else the current
  * time, in UTC seconds. */
 gint64            aud_engine_get_default_now  (AudStore           *store);

@@ -14,6 +14,7 @@
 #include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 
+#include "aud-engine.h"
 #include "aud-importer.h"
 
 /* Rows between two looks at the cancellable and the clock. */
@@ -2747,7 +2748,11 @@ import_all (Import     *self,
       self->summary->events_linked = linked;
     }
 
-  return aud_store_bump_data_version (self->store, error);
+  return aud_store_bump_data_version (self->store, error) &&
+         aud_engine_update_value_lists (self->store,
+                                        mapping->kind == AUD_IMPORT_CUSTOMERS ||
+                                        mapping->create_customers,
+                                        self->cancellable, error);
 }
 
 /* Connection settings for a bulk load, restored after it. */

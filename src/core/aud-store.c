@@ -127,6 +127,28 @@ static const char * const migrations[] = {
   "  created      INTEGER NOT NULL"
   ");"
   "CREATE INDEX exports_by_segment ON exports (segment_name, preset, id);",
+  /* 2 -> 3: the distinct values of each customer column with the customers
+   * of each, as of data_version (aud-engine.c): a first count in a new
+   * process reads these instead of every customer row. too_many: the
+   * column has too many distinct values to be kept. bitmaps: per value, a
+   * little-endian 32-bit length and a portable roaring bitmap. */
+  "CREATE TABLE value_lists ("
+  "  column_name  TEXT PRIMARY KEY,"
+  "  data_version INTEGER NOT NULL,"
+  "  too_many     INTEGER NOT NULL,"
+  "  value_count  INTEGER NOT NULL,"
+  "  value_json   TEXT NOT NULL,"
+  "  bitmaps      BLOB NOT NULL"
+  ");"
+  /* The customers' coordinates in degrees (near criteria), grouped by
+   * latitude: per customer, the little-endian IEEE doubles latitude and
+   * longitude and the 32-bit row id. */
+  "CREATE TABLE coordinate_lists ("
+  "  data_version INTEGER NOT NULL,"
+  "  latitude     TEXT NOT NULL,"
+  "  longitude    TEXT NOT NULL,"
+  "  points       BLOB NOT NULL"
+  ");",
 };
 
 static GTimeZone *

@@ -38,7 +38,7 @@ G_BEGIN_DECLS
  * aud_store_get_path() (or aud_store_reopen()).
  */
 
-#define AUD_STORE_SCHEMA_VERSION 2
+#define AUD_STORE_SCHEMA_VERSION 3
 
 #define AUD_STORE_ERROR (aud_store_error_quark ())
 
