@@ -10,13 +10,13 @@
 # flushes the file to disk (fsync) before renaming it into place; the shell
 # does not.
 #
-# Needs a build in _build (./build-aux/run-tests or ninja -C _build), or
-# AUD_CLI=path/to/audiences-cli.
+# Needs a build in _build (./build-aux/run-tests or ninja -C _build), or the
+# build folder in $AUDIENCES_BUILD.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 customers=${1:-1000000}
-cli=${AUD_CLI:-_build/src/cli/audiences-cli}
+cli=${AUDIENCES_BUILD:-_build}/src/cli/audiences-cli
 out=bench/out/export-$customers
 ws=$out/ws.audiences
 mkdir -p "$out"

@@ -8,7 +8,8 @@
 #
 #   bench/import.sh [--large]      100k customers / 2M events (1M / 20M)
 #
-# Needs a build: ninja -C _build (or BUILD_DIR=other/build bench/import.sh).
+# Needs a build in _build (./build-aux/run-tests or ninja -C _build), or the
+# build folder in $AUDIENCES_BUILD.
 # The files and databases go to bench/out/ (OUT_DIR=... to change it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,7 +22,7 @@ case "${1:-}" in
   *) echo "usage: $0 [--large]" >&2; exit 2 ;;
 esac
 
-cli=${AUD_CLI:-${BUILD_DIR:-_build}/src/cli/audiences-cli}
+cli=${AUDIENCES_BUILD:-_build}/src/cli/audiences-cli
 if [ ! -x "$cli" ]; then
   echo "$0: $cli not found: build first (ninja -C _build)" >&2
   exit 1
@@ -64,15 +65,28 @@ read -r ours_e ours_e_cpu ours_e_mem < <(measure "$cli" import "$out/ours.audien
 
 # The shell loads text as it is, in one transaction per .import, then
 # builds what the workspace has: a unique index on the customer id and the
-# two event indexes.
+# two event indexes, the one by name and time with the same property
+# columns as ours (the workspace's columns named back to the file's).
+index_columns () {
+  sqlite3 -readonly "$out/ours.audiences" "
+    SELECT group_concat(c, ', ') FROM (
+      SELECT CASE i.name WHEN 'name' THEN 'event' WHEN 'ts' THEN 'timestamp'
+                         WHEN 'customer' THEN 'customer_id'
+                         ELSE '\"' || replace(f.name, '\"', '\"\"') || '\"' END AS c
+      FROM pragma_index_info('$1') AS i
+      LEFT JOIN fields AS f ON f.scope = 1 AND f.column_name = i.name
+      ORDER BY i.seqno)"
+}
+by_name_time=$(index_columns events_by_name_time)
+by_customer=$(index_columns events_by_customer)
 cat > "$out/shell.sql" <<SQL
 PRAGMA journal_mode = WAL;
 .mode csv
 .import $out/customers.csv customers
 .import $out/events.csv events
 CREATE UNIQUE INDEX customers_by_id ON customers (customer_id);
-CREATE INDEX events_by_name_time ON events (event, timestamp, customer_id);
-CREATE INDEX events_by_customer ON events (customer_id, event, timestamp);
+CREATE INDEX events_by_name_time ON events ($by_name_time);
+CREATE INDEX events_by_customer ON events ($by_customer);
 SQL
 read -r shell shell_cpu shell_mem < <(measure sqlite3 "$out/shell.db" ".read $out/shell.sql")
 
