@@ -1288,6 +1288,78 @@ test_engine_explain_agrees (Fixture       *fixture,
     }
 }
 
+/* Criteria that differ only in their window: the engine reads only the
+ * part of a window the rows it keeps lack, and the members are those a new
+ * engine finds. */
+static void
+test_engine_window_edits (Fixture       *fixture,
+                          gconstpointer  user_data)
+{
+  static const char *criteria[] = {
+    "\"where\": [{\"property\": \"category\", \"op\": \"ne\", \"value\": \"tools\"}]",
+    "\"distinct\": \"category\", \"count\": {\"op\": \"ge\", \"value\": 2}",
+    "\"aggregate\": {\"fn\": \"sum\", \"property\": \"amount\", \"op\": \"ge\", \"value\": 10}",
+  };
+  static const struct
+  {
+    const char *when;
+    guint       queries;   /* SQL queries the edit runs */
+  } edits[] = {
+    { "{\"within_last_days\": 7}", 1 },
+    { "{\"within_last_days\": 30}", 1 },     /* 23 more days */
+    { "{\"within_last_days\": 3}", 0 },      /* inside what was read */
+    { "{\"within_last_days\": 60}", 1 },
+    { "{\"between\": [\"2024-06-01\", \"2024-06-10\"]}", 0 },
+    { "{\"between\": [\"2023-01-01\", \"2023-06-01\"]}", 1 },  /* apart: read afresh */
+    { "{\"between\": [\"2023-01-01\", \"2024-07-01\"]}", 1 },  /* later days only */
+    { "{\"more_than_days_ago\": 10}", 1 },   /* all that came before */
+    { "{\"within_last_days\": 45}", 0 },
+  };
+
+  for (guint c = 0; c < G_N_ELEMENTS (criteria); c++)
+    for (guint e = 0; e < G_N_ELEMENTS (edits); e++)
+      {
+        g_autofree char *match = g_strdup_printf ("{\"event\": \"purchase\", %s, \"when\": %s}",
+                                                  criteria[c], edits[e].when);
+        Fixture fresh = { fixture->store, aud_engine_new () };
+        guint queries = _aud_engine_get_event_queries (fixture->engine, NULL);
+        g_autofree char *members = members_at (fixture, match, NOW);
+        g_autofree char *expected = members_at (&fresh, match, NOW);
+
+        g_object_unref (fresh.engine);
+        if (g_strcmp0 (members, expected) != 0)
+          g_error ("%s: “%s” after the edits before it, “%s” from a new engine",
+                   match, members, expected);
+        g_assert_cmpuint (_aud_engine_get_event_queries (fixture->engine, NULL) - queries, ==,
+                          edits[e].queries);
+      }
+
+  /* A cancelled read leaves what was kept: the next edit reads the same. */
+  {
+    g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+    g_autoptr(AudSegment) segment = parse_match ("{\"event\": \"purchase\", "
+                                                 "\"when\": {\"within_last_days\": 1}}");
+    g_autoptr(AudSegment) wider = parse_match ("{\"event\": \"purchase\", "
+                                               "\"when\": {\"within_last_days\": 400}}");
+    g_autoptr(GError) error = NULL;
+    g_autofree char *members = NULL;
+    AudCount count;
+    guint queries;
+
+    g_assert_true (aud_engine_count (fixture->engine, fixture->store, segment, NOW, &count,
+                                     NULL, &error));
+    g_cancellable_cancel (cancellable);
+    g_assert_false (aud_engine_count (fixture->engine, fixture->store, wider, NOW, &count,
+                                      cancellable, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    queries = _aud_engine_get_event_queries (fixture->engine, NULL);
+    members = members_at (fixture, "{\"event\": \"purchase\", "
+                          "\"when\": {\"within_last_days\": 400}}", NOW);
+    g_assert_cmpstr (members, ==, "c01,c02,c03,c06,c08");
+    g_assert_cmpuint (_aud_engine_get_event_queries (fixture->engine, NULL) - queries, ==, 1);
+  }
+}
+
 static void
 test_engine_cache (Fixture       *fixture,
                    gconstpointer  user_data)
@@ -1715,6 +1787,7 @@ main (int   argc,
   ADD ("/engine/explain", test_engine_explain);
   ADD ("/engine/explain-agrees", test_engine_explain_agrees);
   ADD ("/engine/cache", test_engine_cache);
+  ADD ("/engine/window-edits", test_engine_window_edits);
   ADD ("/engine/invalid-values", test_engine_invalid_values);
   ADD ("/engine/async", test_engine_async);
   g_test_add_func ("/engine/async-time-zone", test_engine_async_time_zone);

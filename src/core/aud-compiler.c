@@ -1543,8 +1543,13 @@ event_queries (Compiler        *c,
                const char      *tail)
 {
   gsize n_indexed = strlen (leaf->estimate_filter);
+  g_autofree char *with_ts = NULL;
 
   g_assert (strncmp (where, leaf->estimate_filter, n_indexed) == 0);
+
+  /* A window's rows also give their time, last. */
+  if (leaf->window_param >= 0)
+    columns = with_ts = g_strconcat (columns, ", ts", NULL);
 
   if (leaf->reads_rows && !c->restrict_customer)
     g_string_append_printf (sql, "SELECT %s FROM events WHERE id IN (SELECT id FROM events "
@@ -1609,12 +1614,21 @@ compile_event_leaf (Compiler              *c,
 
   if (has_window && node->occurrence == AUD_OCCURRENCE_ANY)
     {
+      g_autofree char *lo = NULL;
+      g_autofree char *hi = NULL;
+
       /* The (name, ts) index serves any-name criteria with a window too. */
       if (any_name)
         g_string_append (where, " AND name IN (SELECT id FROM event_names)");
 
-      g_string_append (where, " AND ");
-      append_time_range (c, where, "ts", from, to);
+      /* Both ends are parameters, even open ones (G_MININT64, G_MAXINT64),
+       * so that the same query can read another window. */
+      lo = param_int (c, from);
+      leaf->window_param = c->params->len - 1;
+      hi = param_int (c, to);
+      g_string_append_printf (where, " AND (ts >= %s AND ts <= %s)", lo, hi);
+      leaf->window_from = from;
+      leaf->window_to = to;
     }
 
   /* What the (name, ts, customer) index alone can answer: for estimating
@@ -1906,6 +1920,7 @@ aud_compile_leaf (const AudCompileContext *ctx,
   g_array_set_clear_func (leaf->params, param_clear);
   leaf->agg_values = g_array_new (FALSE, TRUE, sizeof (AudExact));
   leaf->restrict_param = -1;
+  leaf->window_param = -1;
   leaf->shape = AUD_LEAF_IDS;
 
   c.ctx = ctx;
@@ -1986,22 +2001,26 @@ aud_compiled_leaf_free (AudCompiledLeaf *leaf)
   g_free (leaf);
 }
 
-const char *
-aud_compiled_leaf_get_query_key (AudCompiledLeaf *leaf)
+/* The shape, the SQL and the parameters except those from @skip to
+ * @skip + @n_skip - 1. */
+static char *
+build_query_key (const AudCompiledLeaf *leaf,
+                 int                    skip,
+                 int                    n_skip)
 {
-  GString *key;
+  GString *key = g_string_new (NULL);
 
-  g_return_val_if_fail (leaf != NULL, NULL);
-
-  if (leaf->query_key != NULL)
-    return leaf->query_key;
-
-  key = g_string_new (NULL);
   g_string_append_printf (key, "%d\n%s\n", leaf->shape, leaf->sql != NULL ? leaf->sql : "");
 
   for (guint i = 0; i < leaf->params->len; i++)
     {
       const AudSqlParam *p = &g_array_index (leaf->params, AudSqlParam, i);
+
+      if ((int)i >= skip && (int)i < skip + n_skip)
+        {
+          g_string_append (key, "w;");
+          continue;
+        }
 
       switch (p->type)
         {
@@ -2020,8 +2039,27 @@ aud_compiled_leaf_get_query_key (AudCompiledLeaf *leaf)
         }
     }
 
-  leaf->query_key = g_string_free (key, FALSE);
+  return g_string_free (key, FALSE);
+}
+
+const char *
+aud_compiled_leaf_get_query_key (AudCompiledLeaf *leaf)
+{
+  g_return_val_if_fail (leaf != NULL, NULL);
+
+  if (leaf->query_key == NULL)
+    leaf->query_key = build_query_key (leaf, -1, 0);
+
   return leaf->query_key;
+}
+
+char *
+aud_compiled_leaf_dup_rows_key (const AudCompiledLeaf *leaf)
+{
+  g_return_val_if_fail (leaf != NULL, NULL);
+  g_return_val_if_fail (leaf->window_param >= 0, NULL);
+
+  return build_query_key (leaf, leaf->window_param, 2);
 }
 
 const char *

@@ -149,10 +149,14 @@ typedef struct
   GArray        *agg_values;     /* (element-type AudExact) */
   guint          agg_scale;      /* scale of the stored values */
 
-  /* AUD_LEAF_OCCURRENCE */
+  /* AUD_LEAF_OCCURRENCE: the window of the first or last event. Other
+   * event leaves with a window: its ends, bound as params[window_param] and
+   * params[window_param + 1], and the SQL gives each row's time as its
+   * last column; window_param is -1 for other leaves. */
   AudOccurrence  occurrence;
   gint64         window_from;    /* inclusive */
   gint64         window_to;      /* inclusive */
+  int            window_param;
 
   /* AUD_LEAF_NEAR: degrees = stored value / divisor */
   double         lat, lon, km;
@@ -182,6 +186,9 @@ const char      *aud_compiled_leaf_get_key     (AudCompiledLeaf         *leaf);
  * (two leaves that differ only in a count, aggregate or window of a first
  * or last occurrence share it). */
 const char      *aud_compiled_leaf_get_query_key (AudCompiledLeaf       *leaf);
+/* For a leaf with a window (window_param >= 0): the same without the window
+ * (two leaves that differ only in their window read the same rows). */
+char            *aud_compiled_leaf_dup_rows_key (const AudCompiledLeaf *leaf);
 
 /* Whether an integer @x (a stored value, count, sum... at @scale) satisfies
  * `x OP value` for the comparison operators eq, ne, lt, le, gt, ge, between

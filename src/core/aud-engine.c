@@ -448,75 +448,6 @@ interner_add (Interner     *in,
   return TRUE;
 }
 
-/* A set of 64-bit keys other than 0 (open addressing). */
-typedef struct
-{
-  guint64 *slots;
-  gsize    mask;
-  gsize    n;
-} PairSet;
-
-static void
-pair_set_init (PairSet *set)
-{
-  set->mask = 1023;
-  set->slots = g_new0 (guint64, set->mask + 1);
-  set->n = 0;
-}
-
-static inline gsize
-pair_hash (guint64 key)
-{
-  key ^= key >> 33;
-  key *= G_GUINT64_CONSTANT (0xff51afd7ed558ccd);
-  key ^= key >> 33;
-  key *= G_GUINT64_CONSTANT (0xc4ceb9fe1a85ec53);
-  key ^= key >> 33;
-  return (gsize)key;
-}
-
-/* Adds @key; TRUE if it was not there yet. */
-static gboolean
-pair_set_add (PairSet *set,
-              guint64  key)
-{
-  gsize i;
-
-  if ((set->n + 1) * 2 > set->mask)
-    {
-      guint64 *old = set->slots;
-      gsize old_size = set->mask + 1;
-
-      set->mask = set->mask * 2 + 1;
-      set->slots = g_new0 (guint64, set->mask + 1);
-      for (gsize k = 0; k < old_size; k++)
-        {
-          if (old[k] == 0)
-            continue;
-          for (i = pair_hash (old[k]) & set->mask; set->slots[i] != 0; i = (i + 1) & set->mask)
-            ;
-          set->slots[i] = old[k];
-        }
-      g_free (old);
-    }
-
-  for (i = pair_hash (key) & set->mask; set->slots[i] != 0; i = (i + 1) & set->mask)
-    {
-      if (set->slots[i] == key)
-        return FALSE;
-    }
-
-  set->slots[i] = key;
-  set->n++;
-  return TRUE;
-}
-
-static void
-pair_set_clear (PairSet *set)
-{
-  g_clear_pointer (&set->slots, g_free);
-}
-
 /* --- running one leaf over every customer --------------------------------- */
 
 /* Per-customer figures of an event query, packed in GBytes sorted by id and
@@ -543,6 +474,176 @@ typedef struct
   gint64  last;
   guint32 id;
 } OccurrenceStat;
+
+/* The rows of an event leaf as (customer, value) pairs: 64-bit keys with
+ * the customer in the high half and, for a distinct count, the value's
+ * number in the low half (else 0); aggregates and first/last times keep the
+ * value itself beside (@values). Appended as they come, then sorted, so
+ * that each customer's rows are added up in one sequential pass (a counter
+ * or a hash set per customer spends its time waiting for memory). */
+typedef struct
+{
+  guint64 *keys;
+  gint64  *values;       /* NULL unless with_values */
+  gboolean with_values;
+  gsize    n;
+  gsize    n_allocated;
+} PairList;
+
+static void
+pair_list_add (PairList *list,
+               guint32   id,
+               guint32   number,
+               gint64    value)
+{
+  if (list->n == list->n_allocated)
+    {
+      list->n_allocated = MAX (list->n_allocated * 2, 4096);
+      list->keys = g_renew (guint64, list->keys, list->n_allocated);
+      if (list->with_values)
+        list->values = g_renew (gint64, list->values, list->n_allocated);
+    }
+  list->keys[list->n] = ((guint64)id << 32) | number;
+  if (list->with_values)
+    list->values[list->n] = value;
+  list->n++;
+}
+
+/* Sorts by key (the values move along): least significant digit first, 16
+ * bits a pass, skipping the digits that are the same in every key. */
+static void
+pair_list_sort (PairList *list)
+{
+  g_autofree guint64 *other_keys = NULL;
+  g_autofree gint64 *other_values = NULL;
+  g_autofree gsize *count = NULL;
+  guint64 *keys = list->keys;
+  gint64 *values = list->values;
+  guint64 all_or = 0, all_and = G_MAXUINT64;
+
+  if (list->n < 2)
+    return;
+
+  for (gsize i = 0; i < list->n; i++)
+    {
+      all_or |= list->keys[i];
+      all_and &= list->keys[i];
+    }
+
+  other_keys = g_new (guint64, list->n);
+  if (values != NULL)
+    other_values = g_new (gint64, list->n);
+  count = g_new (gsize, 65536);
+  for (guint shift = 0; shift < 64; shift += 16)
+    {
+      guint64 *to_keys = keys == list->keys ? other_keys : list->keys;
+      gint64 *to_values = values == list->values ? other_values : list->values;
+      gsize total = 0;
+
+      if ((((all_or ^ all_and) >> shift) & 0xffff) == 0)
+        continue;
+
+      memset (count, 0, 65536 * sizeof *count);
+      for (gsize i = 0; i < list->n; i++)
+        count[(keys[i] >> shift) & 0xffff]++;
+      for (guint d = 0; d < 65536; d++)
+        {
+          gsize c = count[d];
+
+          count[d] = total;
+          total += c;
+        }
+      for (gsize i = 0; i < list->n; i++)
+        {
+          gsize at = count[(keys[i] >> shift) & 0xffff]++;
+
+          to_keys[at] = keys[i];
+          if (values != NULL)
+            to_values[at] = values[i];
+        }
+      keys = to_keys;
+      values = to_values;
+    }
+
+  if (keys != list->keys)
+    {
+      memcpy (list->keys, keys, list->n * sizeof *keys);
+      if (values != NULL)
+        memcpy (list->values, values, list->n * sizeof *values);
+    }
+}
+
+/* Appends to @out the CountStat of each customer: its pairs, or with
+ * @distinct its distinct values. */
+static void
+pair_list_count (PairList   *list,
+                 gboolean    distinct,
+                 GByteArray *out)
+{
+  pair_list_sort (list);
+
+  for (gsize i = 0; i < list->n;)
+    {
+      CountStat stat = { (guint32)(list->keys[i] >> 32), 0 };
+
+      for (; i < list->n && (guint32)(list->keys[i] >> 32) == stat.id; i++)
+        if ((stat.count == 0 || !distinct || list->keys[i] != list->keys[i - 1]) &&
+            stat.count < G_MAXUINT32)
+          stat.count++;
+
+      g_byte_array_append (out, (const guint8 *)&stat, sizeof stat);
+    }
+}
+
+/* Adds @value to @stat (its n-th value). */
+static inline void
+aggregate_add (AggregateStat *stat,
+               gint64         value)
+{
+  if (stat->n == 0 || value < stat->min)
+    stat->min = value;
+  if (stat->n == 0 || value > stat->max)
+    stat->max = value;
+  stat->sum += value;
+  if (stat->n < G_MAXUINT32)
+    stat->n++;
+}
+
+/* Appends to @out the AggregateStat (or with @occurrence, OccurrenceStat)
+ * of each customer. */
+static void
+pair_list_aggregate (PairList   *list,
+                     gboolean    occurrence,
+                     GByteArray *out)
+{
+  pair_list_sort (list);
+
+  for (gsize i = 0; i < list->n;)
+    {
+      AggregateStat stat = { 0 };
+
+      stat.id = (guint32)(list->keys[i] >> 32);
+      for (; i < list->n && (guint32)(list->keys[i] >> 32) == stat.id; i++)
+        aggregate_add (&stat, list->values[i]);
+
+      if (occurrence)
+        {
+          OccurrenceStat times = { stat.min, stat.max, stat.id };
+
+          g_byte_array_append (out, (const guint8 *)&times, sizeof times);
+        }
+      else
+        g_byte_array_append (out, (const guint8 *)&stat, sizeof stat);
+    }
+}
+
+static void
+pair_list_clear (PairList *list)
+{
+  g_clear_pointer (&list->keys, g_free);
+  g_clear_pointer (&list->values, g_free);
+  list->n = list->n_allocated = 0;
+}
 
 /* Reads the customer of the current row (column 0); FALSE (skip) when it is
  * not a customer of the universe. */
@@ -623,130 +724,397 @@ choose_query (Eval            *ev,
   return leaf->scan_sql;
 }
 
-/* Runs an event leaf's query and packs its per-customer figures. NULL with
- * @error set (cancelled included). */
+/* Per-customer figures of an event leaf being added up: in a PairList
+ * until it holds more rows than two per customer, then (except for
+ * distinct counts) in one counter or AggregateStat per customer. */
+typedef struct
+{
+  const AudCompiledLeaf *leaf;
+  gsize                  size;   /* the largest customer row id + 1 */
+  PairList               pairs;
+  guint32               *n;      /* counts, once there are many rows */
+  AggregateStat         *stats;  /* aggregates and occurrences, likewise */
+} Accum;
+
+static void
+accum_init (Accum                 *acc,
+            Eval                  *ev,
+            const AudCompiledLeaf *leaf)
+{
+  memset (acc, 0, sizeof *acc);
+  acc->leaf = leaf;
+  acc->size = (gsize)ev->max_id + 1;
+  acc->pairs.with_values = leaf->shape != AUD_LEAF_COUNT;
+}
+
+static void
+accum_clear (Accum *acc)
+{
+  g_clear_pointer (&acc->n, g_free);
+  g_clear_pointer (&acc->stats, g_free);
+  pair_list_clear (&acc->pairs);
+}
+
+/* Adds a row of customer @id: @value is the value's number for a distinct
+ * count, the value of column 1 for aggregates and occurrences. */
+static inline void
+accum_add (Accum   *acc,
+           guint32  id,
+           gint64   value)
+{
+  if (acc->stats != NULL)
+    {
+      aggregate_add (&acc->stats[id], value);
+      return;
+    }
+
+  if (acc->n != NULL)
+    {
+      if (acc->n[id] < G_MAXUINT32)
+        acc->n[id]++;
+      return;
+    }
+
+  pair_list_add (&acc->pairs, id, acc->leaf->distinct ? (guint32)value : 0, value);
+  if (acc->leaf->distinct || acc->pairs.n <= acc->size * 2)
+    return;
+
+  /* Many rows: a place per customer costs less than the pairs. */
+  if (acc->pairs.with_values)
+    {
+      acc->stats = g_new0 (AggregateStat, acc->size);
+      for (gsize i = 0; i < acc->pairs.n; i++)
+        aggregate_add (&acc->stats[acc->pairs.keys[i] >> 32], acc->pairs.values[i]);
+    }
+  else
+    {
+      acc->n = g_new0 (guint32, acc->size);
+      for (gsize i = 0; i < acc->pairs.n; i++)
+        if (acc->n[acc->pairs.keys[i] >> 32] < G_MAXUINT32)
+          acc->n[acc->pairs.keys[i] >> 32]++;
+    }
+  pair_list_clear (&acc->pairs);
+}
+
+/* The figures, sorted by id, packed; clears @acc. */
+static GBytes *
+accum_finish (Accum *acc)
+{
+  GByteArray *out = g_byte_array_new ();
+  gboolean occurrence = acc->leaf->shape == AUD_LEAF_OCCURRENCE;
+
+  if (acc->n == NULL && acc->stats == NULL)
+    {
+      if (acc->pairs.with_values)
+        pair_list_aggregate (&acc->pairs, occurrence, out);
+      else
+        pair_list_count (&acc->pairs, acc->leaf->distinct, out);
+    }
+
+  for (guint32 id = 1; acc->n != NULL && id < acc->size; id++)
+    if (acc->n[id] > 0)
+      {
+        CountStat stat = { id, acc->n[id] };
+
+        g_byte_array_append (out, (const guint8 *)&stat, sizeof stat);
+      }
+
+  for (guint32 id = 1; acc->stats != NULL && id < acc->size; id++)
+    {
+      AggregateStat *stat = &acc->stats[id];
+
+      if (stat->n == 0)
+        continue;
+
+      stat->id = id;
+      if (occurrence)
+        {
+          OccurrenceStat times = { stat->min, stat->max, id };
+
+          g_byte_array_append (out, (const guint8 *)&times, sizeof times);
+        }
+      else
+        g_byte_array_append (out, (const guint8 *)stat, sizeof *stat);
+    }
+
+  accum_clear (acc);
+  return g_byte_array_free_to_bytes (out);
+}
+
+/* The rows an event leaf with a window read, for the window [from, to]:
+ * each row's time, customer and value (as accum_add() takes it; numbered
+ * by @numbers for a distinct count). A leaf that differs only in its window
+ * adds up the rows in its window and reads from SQL only the part they
+ * lack: widening "in the last 30 days" to 45 reads 15 days of events, and
+ * narrowing it reads none. Not changed once in the cache: a wider window
+ * makes a new one. */
+typedef struct
+{
+  gint64    from;
+  gint64    to;
+  gsize     n;
+  gsize     n_allocated;
+  gint64   *ts;
+  guint32  *ids;
+  gint64   *values;      /* NULL for a count of events */
+  gboolean  with_values;
+  Interner  numbers;
+  gsize     size;
+} EventRows;
+
+static void
+event_rows_clear (gpointer data)
+{
+  EventRows *rows = data;
+
+  g_free (rows->ts);
+  g_free (rows->ids);
+  g_free (rows->values);
+  interner_clear (&rows->numbers);
+}
+
+static void
+event_rows_release (gpointer data)
+{
+  g_atomic_rc_box_release_full (data, event_rows_clear);
+}
+
+static void
+event_rows_append (EventRows *rows,
+                   gint64     ts,
+                   guint32    id,
+                   gint64     value)
+{
+  if (rows->n == rows->n_allocated)
+    {
+      rows->n_allocated = MAX (rows->n_allocated * 2, 4096);
+      rows->ts = g_renew (gint64, rows->ts, rows->n_allocated);
+      rows->ids = g_renew (guint32, rows->ids, rows->n_allocated);
+      if (rows->with_values)
+        rows->values = g_renew (gint64, rows->values, rows->n_allocated);
+    }
+  rows->ts[rows->n] = ts;
+  rows->ids[rows->n] = id;
+  if (rows->with_values)
+    rows->values[rows->n] = value;
+  rows->n++;
+}
+
+/* Runs @leaf's query, over [@from, @to] when it has a window, adding each
+ * row to @acc, and to @keep (when not NULL) while it holds at most
+ * @keep_limit rows; @numbers numbers the values of a distinct count.
+ * Returns FALSE with @error set (cancelled included). */
+static gboolean
+read_event_rows (Eval             *ev,
+                 AudCompiledLeaf  *leaf,
+                 gint64            from,
+                 gint64            to,
+                 Accum            *acc,
+                 Interner         *numbers,
+                 EventRows       **keep,
+                 gsize             keep_limit,
+                 GError          **error)
+{
+  g_autoptr(sqlite3_stmt) stmt = NULL;
+  const char *sql;
+  guint64 row = 0;
+  int ts_column;
+  int rc;
+
+  g_atomic_int_inc (&ev->engine->event_queries);
+  if ((sql = choose_query (ev, leaf, error)) == NULL)
+    return FALSE;
+
+  if ((stmt = aud_store_prepare (ev->store, sql, error)) == NULL)
+    {
+      g_prefix_error (error, _("Could not prepare a segment query: "));
+      return FALSE;
+    }
+  bind_params (leaf, stmt);
+  if (leaf->window_param >= 0)
+    {
+      sqlite3_bind_int64 (stmt, leaf->window_param + 1, from);
+      sqlite3_bind_int64 (stmt, leaf->window_param + 2, to);
+    }
+  ts_column = sqlite3_column_count (stmt) - 1;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 value = 0;
+      guint32 id;
+
+      if (++row % CANCEL_CHECK_ROWS == 0 && check_cancelled (ev, row, error))
+        return FALSE;
+
+      if (!row_customer (ev, stmt, &id))
+        continue;
+
+      if (leaf->distinct)
+        {
+          guint32 number;
+
+          if (!interner_add (numbers, stmt, 1, &number))
+            continue;
+          value = number;
+        }
+      else if (leaf->shape != AUD_LEAF_COUNT)
+        {
+          /* Blank values are skipped (the query leaves them out too). */
+          if (sqlite3_column_type (stmt, 1) == SQLITE_NULL)
+            continue;
+          value = sqlite3_column_int64 (stmt, 1);
+        }
+
+      accum_add (acc, id, value);
+
+      if (*keep != NULL)
+        {
+          if ((*keep)->n < keep_limit)
+            event_rows_append (*keep, sqlite3_column_int64 (stmt, ts_column), id, value);
+          else
+            g_clear_pointer (keep, event_rows_release);
+        }
+    }
+
+  return !step_error (ev, rc, error);
+}
+
+/* Whether [from, to] overlaps or touches @rows' window. */
+static gboolean
+window_meets (const EventRows *rows,
+              gint64           from,
+              gint64           to)
+{
+  if (from > rows->to && (rows->to == G_MAXINT64 || from - 1 > rows->to))
+    return FALSE;
+  if (to < rows->from && (rows->from == G_MININT64 || to + 1 < rows->from))
+    return FALSE;
+  return TRUE;
+}
+
+static void
+interner_copy (Interner       *to,
+               const Interner *from)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  interner_init (to, FALSE);
+  g_hash_table_iter_init (&iter, from->integers);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_hash_table_insert (to->integers, g_memdup2 (key, sizeof (gint64)), value);
+  g_hash_table_iter_init (&iter, from->texts);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    g_hash_table_insert (to->texts, g_strdup (key), value);
+  to->n = from->n;
+}
+
+/* Runs an event leaf and packs its per-customer figures; a leaf with a
+ * window reads through the EventRows of its query. NULL with @error set
+ * (cancelled included). */
 static GBytes *
 collect_stats (Eval            *ev,
                AudCompiledLeaf *leaf,
                GError         **error)
 {
-  g_autoptr(sqlite3_stmt) stmt = NULL;
-  gsize size = (gsize)ev->max_id + 1;
-  g_autofree guint32 *n = g_new0 (guint32, size);
-  g_autofree AudWide *sum = NULL;
-  g_autofree gint64 *low = NULL;
-  g_autofree gint64 *high = NULL;
-  const char *sql;
-  GByteArray *out;
-  Interner values = { 0 };
-  PairSet pairs = { 0 };
-  guint64 row = 0;
-  guint32 id;
-  int rc;
+  g_autofree char *query = NULL;
+  g_autofree char *rows_key = NULL;
+  EventRows *old = NULL;
+  EventRows *keep = NULL;
+  Interner numbers = { 0 };
+  gint64 from = leaf->window_from, to = leaf->window_to;
+  gsize keep_limit;
+  gboolean ok = TRUE;
+  Accum acc;
 
-  g_atomic_int_inc (&ev->engine->event_queries);
-  if ((sql = choose_query (ev, leaf, error)) == NULL)
-    return NULL;
+  accum_init (&acc, ev, leaf);
 
-  if ((stmt = aud_store_prepare (ev->store, sql, error)) == NULL)
+  if (leaf->window_param < 0)
     {
-      g_prefix_error (error, _("Could not prepare a segment query: "));
-      return NULL;
-    }
-  bind_params (leaf, stmt);
-
-  if (leaf->shape == AUD_LEAF_AGGREGATE)
-    sum = g_new0 (AudWide, size);
-  if (leaf->shape != AUD_LEAF_COUNT)
-    {
-      low = g_new0 (gint64, size);
-      high = g_new0 (gint64, size);
-    }
-  if (leaf->distinct)
-    {
-      interner_init (&values, FALSE);
-      pair_set_init (&pairs);
-    }
-
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      gint64 value;
-      guint32 number;
-
-      if (++row % CANCEL_CHECK_ROWS == 0 && check_cancelled (ev, row, error))
-        goto failed;
-
-      if (!row_customer (ev, stmt, &id))
-        continue;
-
-      /* Distinct values: count each (customer, value) once. */
-      if (leaf->distinct &&
-          (!interner_add (&values, stmt, 1, &number) ||
-           !pair_set_add (&pairs, ((guint64)id << 32) | number)))
-        continue;
-
-      if (leaf->shape != AUD_LEAF_COUNT)
+      interner_init (&numbers, FALSE);
+      ok = read_event_rows (ev, leaf, 0, 0, &acc, &numbers, &keep, 0, error);
+      interner_clear (&numbers);
+      if (!ok)
         {
-          /* Blank values are skipped (the query leaves them out too). */
-          if (sqlite3_column_type (stmt, 1) == SQLITE_NULL)
-            continue;
+          accum_clear (&acc);
+          return NULL;
+        }
+      return accum_finish (&acc);
+    }
 
-          value = sqlite3_column_int64 (stmt, 1);
-          if (n[id] == 0 || value < low[id])
-            low[id] = value;
-          if (n[id] == 0 || value > high[id])
-            high[id] = value;
-          if (sum != NULL)
-            sum[id] += value;
+  /* Rows kept take at most an eighth of the cache. */
+  keep_limit = aud_bitmap_cache_get_limit (ev->engine->cache) / 8 /
+               (sizeof (gint64) * 2 + sizeof (guint32));
+  query = aud_compiled_leaf_dup_rows_key (leaf);
+  rows_key = g_strconcat (ev->key_prefix, "events\n", query, NULL);
+  old = aud_bitmap_cache_lookup_object (ev->engine->cache, rows_key,
+                                        (AudCacheRefFunc)g_atomic_rc_box_acquire);
+  if (old != NULL && !window_meets (old, from, to))
+    g_clear_pointer (&old, event_rows_release);
+
+  keep = g_atomic_rc_box_new0 (EventRows);
+  keep->from = from;
+  keep->to = to;
+  keep->with_values = leaf->distinct || leaf->shape != AUD_LEAF_COUNT;
+
+  if (old != NULL)
+    {
+      /* What the rows hold, then what they lack. */
+      for (gsize i = 0; i < old->n; i++)
+        if (old->ts[i] >= from && old->ts[i] <= to)
+          accum_add (&acc, old->ids[i], old->values != NULL ? old->values[i] : 0);
+
+      if (from >= old->from && to <= old->to)
+        {
+          event_rows_release (keep);
+          event_rows_release (old);
+          return accum_finish (&acc);
         }
 
-      if (n[id] < G_MAXUINT32)
-        n[id]++;
-    }
-  if (step_error (ev, rc, error))
-    goto failed;
+      keep->from = MIN (from, old->from);
+      keep->to = MAX (to, old->to);
+      keep->n_allocated = keep->n = old->n;
+      keep->ts = g_memdup2 (old->ts, old->n * sizeof *old->ts);
+      keep->ids = g_memdup2 (old->ids, old->n * sizeof *old->ids);
+      if (old->values != NULL)
+        keep->values = g_memdup2 (old->values, old->n * sizeof *old->values);
+      interner_copy (&numbers, &old->numbers);
 
-  if (leaf->distinct)
+      if (from < old->from)
+        ok = read_event_rows (ev, leaf, from, old->from - 1, &acc, &numbers, &keep,
+                              keep_limit, error);
+      if (ok && to > old->to)
+        ok = read_event_rows (ev, leaf, old->to + 1, to, &acc, &numbers, &keep,
+                              keep_limit, error);
+      g_clear_pointer (&old, event_rows_release);
+    }
+  else
     {
-      interner_clear (&values);
-      pair_set_clear (&pairs);
+      interner_init (&numbers, FALSE);
+      ok = read_event_rows (ev, leaf, from, to, &acc, &numbers, &keep, keep_limit, error);
     }
 
-  out = g_byte_array_new ();
-  for (id = 1; id < size; id++)
+  if (!ok || keep == NULL)
     {
-      if (n[id] == 0)
-        continue;
-
-      if (leaf->shape == AUD_LEAF_COUNT)
+      /* Failed, or too many rows to keep. */
+      interner_clear (&numbers);
+      g_clear_pointer (&keep, event_rows_release);
+      if (!ok)
         {
-          CountStat stat = { id, n[id] };
-
-          g_byte_array_append (out, (const guint8 *)&stat, sizeof stat);
+          accum_clear (&acc);
+          return NULL;
         }
-      else if (leaf->shape == AUD_LEAF_AGGREGATE)
-        {
-          AggregateStat stat = { sum[id], low[id], high[id], id, n[id] };
-
-          g_byte_array_append (out, (const guint8 *)&stat, sizeof stat);
-        }
-      else
-        {
-          OccurrenceStat stat = { low[id], high[id], id };
-
-          g_byte_array_append (out, (const guint8 *)&stat, sizeof stat);
-        }
+      return accum_finish (&acc);
     }
 
-  return g_byte_array_free_to_bytes (out);
+  keep->numbers = numbers;
+  keep->size = keep->n * (sizeof (gint64) * (keep->with_values ? 2 : 1) + sizeof (guint32)) +
+               keep->numbers.n * 64 + sizeof *keep;
+  aud_bitmap_cache_insert_object (ev->engine->cache, rows_key, keep, keep->size,
+                                  (AudCacheRefFunc)g_atomic_rc_box_acquire, event_rows_release);
+  event_rows_release (keep);
 
-failed:
-  if (leaf->distinct)
-    {
-      interner_clear (&values);
-      pair_set_clear (&pairs);
-    }
-  return NULL;
+  return accum_finish (&acc);
 }
 
 /* Adds @id to @result through @batch of @n ids. */
