@@ -1295,7 +1295,10 @@ typedef struct
 {
   gboolean           too_many;  /* the column has more distinct values */
   guint              n;         /* values, the last one NULL if any */
-  roaring_bitmap_t **bitmaps;   /* the customers of each value */
+  roaring_bitmap_t **bitmaps;   /* the customers of each value; or NULL, and: */
+  GBytes            *saved;     /* dict_serialize()'s form, as saved in the workspace */
+  gsize             *offsets;   /* where each value's length and bitmap start in @saved;
+                                 * offsets[n]: the end */
   char              *json;      /* the values as a JSON array */
   gsize              size;      /* bytes, for the cache */
 } Dict;
@@ -1305,9 +1308,11 @@ dict_clear (gpointer data)
 {
   Dict *dict = data;
 
-  for (guint i = 0; i < dict->n; i++)
+  for (guint i = 0; dict->bitmaps != NULL && i < dict->n; i++)
     roaring_bitmap_free (dict->bitmaps[i]);
   g_free (dict->bitmaps);
+  g_clear_pointer (&dict->saved, g_bytes_unref);
+  g_free (dict->offsets);
   g_free (dict->json);
 }
 
@@ -1318,12 +1323,11 @@ dict_release (gpointer data)
 }
 
 /* One column being read into a Dict: the number of each customer's value,
- * in the order read (ids ascending). */
+ * in the order read (the customers' ids, ascending, are read_dicts()'s). */
 typedef struct
 {
   Dict     *dict;
   Interner  values;
-  guint32  *ids;
   guint32  *numbers;   /* BLANK for no value */
   gsize     n_rows;
   gsize     n_allocated;
@@ -1338,7 +1342,6 @@ dict_reader_init (DictReader *reader,
   reader->dict = g_atomic_rc_box_new0 (Dict);
   interner_init (&reader->values, TRUE);
   reader->n_allocated = MAX (expected_rows, 64);
-  reader->ids = g_new (guint32, reader->n_allocated);
   reader->numbers = g_new (guint32, reader->n_allocated);
 }
 
@@ -1347,16 +1350,14 @@ dict_reader_clear (DictReader *reader)
 {
   g_clear_pointer (&reader->dict, dict_release);
   interner_clear (&reader->values);
-  g_clear_pointer (&reader->ids, g_free);
   g_clear_pointer (&reader->numbers, g_free);
 }
 
-/* Adds customer @id with the value in column @col of @stmt. */
+/* Adds the next customer's value, in column @col of @stmt. */
 static void
 dict_reader_add (DictReader   *reader,
                  sqlite3_stmt *stmt,
                  int           col,
-                 guint32       id,
                  guint64       limit)
 {
   guint32 number = BLANK;
@@ -1370,7 +1371,6 @@ dict_reader_add (DictReader   *reader,
       /* Forget what was read: the column is not kept. */
       reader->dict->too_many = TRUE;
       interner_clear (&reader->values);
-      g_clear_pointer (&reader->ids, g_free);
       g_clear_pointer (&reader->numbers, g_free);
       return;
     }
@@ -1378,18 +1378,17 @@ dict_reader_add (DictReader   *reader,
   if (reader->n_rows == reader->n_allocated)
     {
       reader->n_allocated *= 2;
-      reader->ids = g_renew (guint32, reader->ids, reader->n_allocated);
       reader->numbers = g_renew (guint32, reader->numbers, reader->n_allocated);
     }
-  reader->ids[reader->n_rows] = id;
   reader->numbers[reader->n_rows] = number;
   reader->n_rows++;
 }
 
-/* Turns what @reader read into its Dict: the customers grouped by value
- * (a counting sort), the blanks last. */
+/* Turns what @reader read into its Dict: the customers (@ids, in the
+ * order read) grouped by value (a counting sort), the blanks last. */
 static void
-dict_reader_finish (DictReader *reader)
+dict_reader_finish (DictReader    *reader,
+                    const guint32 *ids)
 {
   Dict *dict = reader->dict;
   g_autofree gsize *start = NULL;
@@ -1418,7 +1417,7 @@ dict_reader_finish (DictReader *reader)
 
   grouped = g_new (guint32, MAX (reader->n_rows, 1));
   for (gsize i = 0; i < reader->n_rows; i++)
-    grouped[start[reader->numbers[i]]++] = reader->ids[i];
+    grouped[start[reader->numbers[i]]++] = ids[i];
 
   /* start[k] is now where value k + 1 begins. */
   dict->bitmaps = g_new0 (roaring_bitmap_t *, dict->n);
@@ -1448,6 +1447,8 @@ read_dicts (Eval        *ev,
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autoptr(GString) sql = g_string_new ("SELECT id");
   g_autofree DictReader *readers = g_new0 (DictReader, n);
+  gsize n_ids = 0, n_allocated = MAX (roaring_bitmap_get_cardinality (ev->universe), 64);
+  g_autofree guint32 *ids = g_new (guint32, n_allocated);
   guint64 row = 0;
   guint64 limit;
   gboolean ok = FALSE;
@@ -1482,9 +1483,16 @@ read_dicts (Eval        *ev,
       if (!row_id_value (sqlite3_column_int64 (stmt, 0), &id, error))
         goto out;
 
+      if (n_ids == n_allocated)
+        {
+          n_allocated *= 2;
+          ids = g_renew (guint32, ids, n_allocated);
+        }
+      ids[n_ids++] = id;
+
       for (guint i = 0; i < n; i++)
         {
-          dict_reader_add (&readers[i], stmt, i + 1, id, limit);
+          dict_reader_add (&readers[i], stmt, i + 1, limit);
           all_too_many = all_too_many && readers[i].dict->too_many;
         }
 
@@ -1499,7 +1507,7 @@ read_dicts (Eval        *ev,
 
   for (guint i = 0; i < n; i++)
     {
-      dict_reader_finish (&readers[i]);
+      dict_reader_finish (&readers[i], ids);
       dicts[i] = g_steal_pointer (&readers[i].dict);
     }
   ok = TRUE;
@@ -1557,8 +1565,9 @@ dict_serialize (const Dict *dict)
   return g_byte_array_free_to_bytes (out);
 }
 
-/* The Dict of @n_values values (@json) from dict_serialize()'s @data;
- * NULL if @data does not hold @n_values bitmaps. */
+/* The Dict of @n_values values (@json) from dict_serialize()'s @data:
+ * only where each bitmap lies (the bitmaps are read when needed); NULL if
+ * @data does not hold @n_values bitmaps. */
 static Dict *
 dict_deserialize (const char   *json,
                   gint64        n_values,
@@ -1571,7 +1580,7 @@ dict_deserialize (const char   *json,
   if (n_values < 0 || n_values > G_MAXUINT32 / 2)
     goto damaged;
 
-  dict->bitmaps = g_new0 (roaring_bitmap_t *, MAX (n_values, 1));
+  dict->offsets = g_new (gsize, n_values + 1);
   for (dict->n = 0; dict->n < n_values; dict->n++)
     {
       guint32 size;
@@ -1581,21 +1590,20 @@ dict_deserialize (const char   *json,
       memcpy (&size, data + at, sizeof size);
       size = GUINT32_FROM_LE (size);
       at += sizeof size;
-      if (size > length - at)
+      if (size > length - at ||
+          roaring_bitmap_portable_deserialize_size ((const char *)data + at, size) != size)
         goto damaged;
 
-      dict->bitmaps[dict->n] = roaring_bitmap_portable_deserialize_safe ((const char *)data + at,
-                                                                        size);
-      if (dict->bitmaps[dict->n] == NULL)
-        goto damaged;
+      dict->offsets[dict->n] = at - sizeof size;
       at += size;
-      dict->size += roaring_bitmap_size_in_bytes (dict->bitmaps[dict->n]) + 64;
     }
   if (at != length)
     goto damaged;
 
+  dict->offsets[dict->n] = at;
+  dict->saved = g_bytes_new (data, length);
   dict->json = g_strdup (json);
-  dict->size += strlen (dict->json);
+  dict->size = length + (dict->n + 1) * sizeof (gsize) + strlen (dict->json);
   return dict;
 
 damaged:
@@ -1741,6 +1749,8 @@ run_dict (Eval            *ev,
 {
   g_autoptr(sqlite3_stmt) stmt = NULL;
   g_autofree const roaring_bitmap_t **matching = g_new0 (const roaring_bitmap_t *, dict->n + 1);
+  roaring_bitmap_t *result = NULL;
+  gboolean damaged = FALSE;
   gsize n = 0;
   int rc;
 
@@ -1754,13 +1764,33 @@ run_dict (Eval            *ev,
     {
       gint64 k = sqlite3_column_int64 (stmt, 0);
 
-      if (k >= 0 && k < dict->n && n < dict->n)
-        matching[n++] = dict->bitmaps[k];
-    }
-  if (step_error (ev, rc, error))
-    return NULL;
+      if (k < 0 || k >= dict->n || n >= dict->n)
+        continue;
 
-  return n == 0 ? roaring_bitmap_create () : roaring_bitmap_or_many (n, matching);
+      /* A saved Dict's bitmaps are read when a criterion needs them. */
+      if (dict->bitmaps != NULL)
+        matching[n++] = dict->bitmaps[k];
+      else if ((matching[n] = roaring_bitmap_portable_deserialize_safe (
+                    (const char *)g_bytes_get_data (dict->saved, NULL) +
+                    dict->offsets[k] + sizeof (guint32),
+                    dict->offsets[k + 1] - dict->offsets[k] - sizeof (guint32))) != NULL)
+        n++;
+      else
+        {
+          g_set_error (error, AUD_STORE_ERROR, AUD_STORE_ERROR_CORRUPT,
+                       _("The saved values of a customer field are damaged"));
+          damaged = TRUE;
+          rc = SQLITE_DONE;
+          break;
+        }
+    }
+  if (!step_error (ev, rc, error) && !damaged)
+    result = n == 0 ? roaring_bitmap_create () : roaring_bitmap_or_many (n, matching);
+
+  for (gsize i = 0; dict->bitmaps == NULL && i < n; i++)
+    roaring_bitmap_free ((roaring_bitmap_t *)matching[i]);
+
+  return result;
 }
 
 /* --- near criteria over the coordinates in memory -------------------------- */
