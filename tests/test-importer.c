@@ -53,6 +53,17 @@ mapping_for (const char    *name,
   return aud_import_preview_dup_mapping (preview, kind);
 }
 
+/* @mapping with the customer_id, event and time columns of the event
+ * fixtures. */
+static AudImportMapping *
+with_event_columns (AudImportMapping *mapping)
+{
+  mapping->id_column = (g_free (mapping->id_column), g_strdup ("customer_id"));
+  mapping->event_column = (g_free (mapping->event_column), g_strdup ("event"));
+  mapping->time_column = (g_free (mapping->time_column), g_strdup ("time"));
+  return mapping;
+}
+
 static AudImportSummary *
 run_import (AudStore               *store,
             const char             *name,
@@ -243,10 +254,7 @@ test_importer_events_name_column (void)
   g_clear_pointer (&summary, aud_import_summary_free);
   summary = run_import (store, "imp-customers.csv", customers);
 
-  mapping = mapping_for ("imp-events.csv", AUD_IMPORT_EVENTS);
-  mapping->id_column = (g_free (mapping->id_column), g_strdup ("customer_id"));
-  mapping->event_column = (g_free (mapping->event_column), g_strdup ("event"));
-  mapping->time_column = (g_free (mapping->time_column), g_strdup ("time"));
+  mapping = with_event_columns (mapping_for ("imp-events.csv", AUD_IMPORT_EVENTS));
   set_type (mapping, "amount", AUD_FIELD_DECIMAL, 1);
 
   g_clear_pointer (&summary, aud_import_summary_free);
@@ -457,9 +465,7 @@ test_importer_rejects (void)
     mapping = aud_import_preview_dup_mapping (preview, AUD_IMPORT_EVENTS);
   }
   g_assert_cmpint (mapping->read.encoding, ==, AUD_ENCODING_UTF8);
-  mapping->id_column = (g_free (mapping->id_column), g_strdup ("customer_id"));
-  mapping->event_column = (g_free (mapping->event_column), g_strdup ("event"));
-  mapping->time_column = (g_free (mapping->time_column), g_strdup ("time"));
+  with_event_columns (mapping);
   aud_import_mapping_get_column (mapping, "time")->format.date_order = AUD_DATE_ORDER_YMD;
 
   summary = run_import (store, "imp-rejects.csv", mapping);
@@ -628,10 +634,7 @@ test_importer_json_late_column (void)
   g_autoptr(AudField) utm = NULL;
   g_autofree char *text = NULL;
 
-  mapping = mapping_for ("imp-events.jsonl", AUD_IMPORT_EVENTS);
-  mapping->id_column = (g_free (mapping->id_column), g_strdup ("customer_id"));
-  mapping->event_column = (g_free (mapping->event_column), g_strdup ("event"));
-  mapping->time_column = (g_free (mapping->time_column), g_strdup ("time"));
+  mapping = with_event_columns (mapping_for ("imp-events.jsonl", AUD_IMPORT_EVENTS));
   /* As if the preview had not seen the nested key. */
   g_ptr_array_remove (mapping->columns, aud_import_mapping_get_column (mapping, "extra.utm"));
 
@@ -688,10 +691,7 @@ test_importer_event_index_properties (void)
   g_autofree char *expected = NULL;
   g_autofree char *text = NULL;
 
-  mapping = mapping_for ("imp-events.csv", AUD_IMPORT_EVENTS);
-  mapping->id_column = (g_free (mapping->id_column), g_strdup ("customer_id"));
-  mapping->event_column = (g_free (mapping->event_column), g_strdup ("event"));
-  mapping->time_column = (g_free (mapping->time_column), g_strdup ("time"));
+  mapping = with_event_columns (mapping_for ("imp-events.csv", AUD_IMPORT_EVENTS));
   aud_import_mapping_get_column (mapping, "device")->format.type = AUD_FIELD_TEXT;
   first = run_import (store, "imp-events.csv", mapping);
   g_assert_cmpuint (first->rows_inserted, ==, 6);
@@ -719,10 +719,7 @@ test_importer_event_index_properties (void)
 
   /* A later file with a new property: the index is built again with it. */
   g_clear_pointer (&mapping, aud_import_mapping_free);
-  mapping = mapping_for ("imp-events.jsonl", AUD_IMPORT_EVENTS);
-  mapping->id_column = (g_free (mapping->id_column), g_strdup ("customer_id"));
-  mapping->event_column = (g_free (mapping->event_column), g_strdup ("event"));
-  mapping->time_column = (g_free (mapping->time_column), g_strdup ("time"));
+  mapping = with_event_columns (mapping_for ("imp-events.jsonl", AUD_IMPORT_EVENTS));
   aud_import_mapping_get_column (mapping, "extra.utm")->format.type = AUD_FIELD_CATEGORY;
   second = run_import (store, "imp-events.jsonl", mapping);
   g_assert_cmpuint (second->rows_inserted, ==, 2);
@@ -799,10 +796,7 @@ test_importer_value_lists (void)
    * current. */
   g_clear_pointer (&mapping, aud_import_mapping_free);
   g_clear_pointer (&summary, aud_import_summary_free);
-  mapping = mapping_for ("imp-events.csv", AUD_IMPORT_EVENTS);
-  mapping->id_column = (g_free (mapping->id_column), g_strdup ("customer_id"));
-  mapping->event_column = (g_free (mapping->event_column), g_strdup ("event"));
-  mapping->time_column = (g_free (mapping->time_column), g_strdup ("time"));
+  mapping = with_event_columns (mapping_for ("imp-events.csv", AUD_IMPORT_EVENTS));
   summary = run_import (store, "imp-events.csv", mapping);
   g_assert_cmpint (fresh_count (store, segment, &reads), ==, 1);
   g_assert_cmpuint (reads, ==, 0);
