@@ -148,6 +148,16 @@ test_store_migrate (void)
                                  "PRAGMA user_version = 2", &error));
   g_clear_object (&store);
 
+  /* Read as it is, without the upgrade. */
+  store = aud_store_open (path, AUD_STORE_OPEN_READ_ONLY, &error);
+  g_assert_no_error (error);
+  stmt = aud_store_prepare (store, "SELECT user_version FROM pragma_user_version", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
+  g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, 2);
+  g_clear_pointer (&stmt, sqlite3_finalize);
+  g_clear_object (&store);
+
   store = aud_store_open (path, AUD_STORE_OPEN_DEFAULT, &error);
   g_assert_no_error (error);
   stmt = aud_store_prepare (store, "SELECT (SELECT user_version FROM pragma_user_version), "

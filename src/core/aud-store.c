@@ -439,6 +439,11 @@ migrate (AudStore *self,
       return FALSE;
     }
 
+  /* Version 3 only adds what the engine reads when it is there (saved
+   * value lists): a reader can use a version 2 workspace as it is. */
+  if (self->read_only && version >= 2)
+    return TRUE;
+
   if (self->read_only)
     {
       g_set_error (error, AUD_STORE_ERROR, AUD_STORE_ERROR_READ_ONLY,
