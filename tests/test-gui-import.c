@@ -462,6 +462,62 @@ test_import_reparse (void)
   settle ();
 }
 
+/* What the user sets for a column and the id survives reading the file
+ * again with other settings, wherever the column is still there. */
+static void
+test_import_choices_kept (void)
+{
+  g_autofree char *workspace = new_workspace ("kept.audiences");
+  g_autofree char *csv = g_test_build_filename (G_TEST_DIST, "data", "gui-import-customers.csv",
+                                                NULL);
+  AudImportAssistant *assistant = open_assistant (workspace, csv);
+  const AudImportMapping *mapping;
+  GtkWidget *row;
+
+  wait_idle (assistant);
+  activate (assistant, "import.next");
+  g_assert_cmpstr (aud_import_assistant_get_step (assistant), ==, "mapping");
+
+  row = find_row (child (assistant, "columns_group"), "age");
+  gtk_drop_down_set_selected (GTK_DROP_DOWN (find_child (row, GTK_TYPE_DROP_DOWN, NULL)),
+                              AUD_FIELD_INTEGER);
+  row = find_row (child (assistant, "columns_group"), "signup");
+  gtk_switch_set_active (GTK_SWITCH (find_child (row, GTK_TYPE_SWITCH, NULL)), FALSE);
+  adw_combo_row_set_selected (child (assistant, "id_row"), 0);   /* no id: row numbers */
+  mapping = aud_import_assistant_get_mapping (assistant);
+  g_assert_null (mapping->id_column);
+
+  /* Read as one column with semicolons, then as four with commas again. */
+  activate (assistant, "import.back");
+  g_assert_cmpstr (aud_import_assistant_get_step (assistant), ==, "preview");
+  adw_combo_row_set_selected (child (assistant, "delimiter_row"), 1);
+  wait_idle (assistant);
+  g_assert_cmpuint (aud_import_assistant_get_mapping (assistant)->columns->len, ==, 1);
+  adw_combo_row_set_selected (child (assistant, "delimiter_row"), 0);
+  wait_idle (assistant);
+
+  mapping = aud_import_assistant_get_mapping (assistant);
+  g_assert_cmpuint (mapping->columns->len, ==, 4);
+  g_assert_cmpint (aud_import_mapping_get_column (mapping, "age")->format.type, ==,
+                   AUD_FIELD_INTEGER);
+  g_assert_true (aud_import_mapping_get_column (mapping, "signup")->skip);
+  g_assert_false (aud_import_mapping_get_column (mapping, "name")->skip);
+  g_assert_null (mapping->id_column);
+
+  /* And the mapping step shows it. */
+  activate (assistant, "import.next");
+  row = find_row (child (assistant, "columns_group"), "age");
+  g_assert_cmpuint (gtk_drop_down_get_selected (GTK_DROP_DOWN (find_child (row, GTK_TYPE_DROP_DOWN,
+                                                                            NULL))),
+                    ==, AUD_FIELD_INTEGER);
+  row = find_row (child (assistant, "columns_group"), "signup");
+  g_assert_false (gtk_switch_get_active (GTK_SWITCH (find_child (row, GTK_TYPE_SWITCH, NULL))));
+  g_assert_cmpuint (adw_combo_row_get_selected (child (assistant, "id_row")), ==, 0);
+
+  gtk_window_destroy (GTK_WINDOW (assistant));
+  settle ();
+}
+
 /* The workspace is gone when the import starts: a message, and the
  * mapping step stays. */
 static void
@@ -632,6 +688,7 @@ main (int   argc,
   g_test_add_func ("/gui-import/unreadable", test_import_unreadable);
   g_test_add_func ("/gui-import/events-json", test_import_events_json);
   g_test_add_func ("/gui-import/reparse", test_import_reparse);
+  g_test_add_func ("/gui-import/choices-kept", test_import_choices_kept);
   g_test_add_func ("/gui-import/encoding", test_import_encoding);
   g_test_add_func ("/gui-import/missing-workspace", test_import_missing_workspace);
   g_test_add_func ("/gui-import/locked", test_import_locked);

@@ -83,7 +83,18 @@ struct _AudImportAssistant
   gint64                import_started;  /* monotonic µs */
   gboolean              filling;         /* rows are being set from data */
   gboolean              kind_chosen;     /* the user picked customers or events */
+  GHashTable           *choices;         /* column name -> Choice the user made */
+  AudImportMapping     *roles;           /* NULL, or a mapping whose id, event and
+                                          * time columns the user chose */
 };
+
+/* What the user set for a column: kept across readings of the file. */
+typedef struct
+{
+  gboolean     skip;
+  AudFieldRole role;
+  AudFieldType type;
+} Choice;
 
 G_DEFINE_FINAL_TYPE (AudImportAssistant, aud_import_assistant, ADW_TYPE_WINDOW)
 
@@ -428,12 +439,26 @@ find_column_row (AudImportAssistant *self,
 }
 
 static void
+set_column_type (AudImportColumn *column,
+                 AudFieldType     type)
+{
+  if (column->format.type == type)
+    return;
+
+  column->format.type = type;
+  /* A column guessed as text has no number format yet. */
+  if (column->format.number.decimal_mark == 0)
+    column->format.number = AUD_NUMBER_FORMAT_PLAIN;
+}
+
+static void
 on_column_changed_cb (GtkWidget          *widget,
                       GParamSpec         *pspec,
                       AudImportAssistant *self)
 {
   ColumnRow *column_row = find_column_row (self, widget);
   AudImportColumn *column;
+  Choice *choice;
 
   if (self->filling || column_row == NULL)
     return;
@@ -441,14 +466,13 @@ on_column_changed_cb (GtkWidget          *widget,
   column = aud_import_mapping_get_column (self->mapping, self->preview->columns[column_row->index]);
   column->skip = !gtk_switch_get_active (column_row->import);
   column->role = gtk_drop_down_get_selected (column_row->role);
+  set_column_type (column, gtk_drop_down_get_selected (column_row->type));
 
-  if (column->format.type != gtk_drop_down_get_selected (column_row->type))
-    {
-      column->format.type = gtk_drop_down_get_selected (column_row->type);
-      /* A column guessed as text has no number format yet. */
-      if (column->format.number.decimal_mark == 0)
-        column->format.number = AUD_NUMBER_FORMAT_PLAIN;
-    }
+  choice = g_new (Choice, 1);
+  choice->skip = column->skip;
+  choice->role = column->role;
+  choice->type = column->format.type;
+  g_hash_table_replace (self->choices, g_strdup (column->name), choice);
 
   refresh_column_row (self, column_row);
   update_actions (self);
@@ -595,12 +619,61 @@ fill_mapping (AudImportAssistant *self)
   refresh_mapping (self);
 }
 
+/* *@chosen = @was, if @mapping has that column (or @was is none). */
+static void
+keep_column_choice (const AudImportMapping  *mapping,
+                    char                   **chosen,
+                    const char              *was)
+{
+  if (was != NULL && aud_import_mapping_get_column (mapping, was) == NULL)
+    return;
+
+  g_free (*chosen);
+  *chosen = g_strdup (was);
+}
+
+/* Applies what the user set to the columns the new mapping has: another
+ * delimiter, encoding or kind does not undo it. */
+static void
+keep_choices (AudImportAssistant *self)
+{
+  AudImportMapping *mapping = self->mapping;
+  const AudImportMapping *roles = self->roles;
+  GHashTableIter iter;
+  gpointer name, value;
+
+  g_hash_table_iter_init (&iter, self->choices);
+  while (g_hash_table_iter_next (&iter, &name, &value))
+    {
+      const Choice *choice = value;
+      AudImportColumn *column = aud_import_mapping_get_column (mapping, name);
+
+      if (column == NULL)
+        continue;
+
+      column->skip = choice->skip;
+      column->role = choice->role;
+      set_column_type (column, choice->type);
+    }
+
+  if (roles == NULL || roles->kind != mapping->kind)
+    return;
+
+  keep_column_choice (mapping, &mapping->id_column, roles->id_column);
+  keep_column_choice (mapping, &mapping->event_column, roles->event_column);
+  keep_column_choice (mapping, &mapping->time_column, roles->time_column);
+  g_free (mapping->event_name);
+  mapping->event_name = g_strdup (roles->event_name);
+  mapping->create_customers = roles->create_customers;
+}
+
 static void
 reset_mapping (AudImportAssistant *self,
                AudImportKind       kind)
 {
   g_clear_pointer (&self->mapping, aud_import_mapping_free);
   self->mapping = aud_import_preview_dup_mapping (self->preview, kind);
+  keep_choices (self);
   fill_mapping (self);
 }
 
@@ -644,6 +717,9 @@ on_roles_changed_cb (AudImportAssistant *self)
         mapping->event_name = g_strdup (event_name);
       mapping->create_customers = gtk_switch_get_active (self->create_switch);
     }
+
+  g_clear_pointer (&self->roles, aud_import_mapping_free);
+  self->roles = aud_import_mapping_copy (mapping);
 
   refresh_mapping (self);
 }
@@ -1209,6 +1285,8 @@ aud_import_assistant_finalize (GObject *object)
   g_clear_pointer (&self->mapping, aud_import_mapping_free);
   g_clear_pointer (&self->summary, aud_import_summary_free);
   g_clear_pointer (&self->delimiters, g_array_unref);
+  g_clear_pointer (&self->choices, g_hash_table_unref);
+  g_clear_pointer (&self->roles, aud_import_mapping_free);
 
   G_OBJECT_CLASS (aud_import_assistant_parent_class)->finalize (object);
 }
@@ -1325,6 +1403,7 @@ aud_import_assistant_init (AudImportAssistant *self)
   GtkWidget *labelled[16];
 
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->choices = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
 
   /* GTK 4.8 would also name these by their mnemonic labels ("_Next"):
    * keep the template's accessible labels alone. */
