@@ -454,6 +454,75 @@ problem_shown (gpointer data)
 
 /* A definition with a name the workspace does not have: no count, the
  * reason shown, and the row marked. */
+/* An event criterion of several events: ticked in the event picker, one
+ * step when it closes; "any event" stands alone. */
+static void
+test_builder_several_events (void)
+{
+  g_autofree char *path = make_demo_workspace ();
+  g_autofree char *expected = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *sentence = NULL;
+  GtkWindow *window = NULL;
+  AudSegmentEditor *editor = open_editor (path, &window);
+  AudCriterionRow *row;
+  GtkPopover *popover;
+
+  g_assert_cmpstr (wait_count_label (editor), ==, "2,000");
+  gtk_widget_activate_action (GTK_WIDGET (root_card (editor)), "card.add", "s", "event:email_open");
+  row = row_at (editor, "match.all[0]");
+
+  /* Tick email_click too: nothing changes until the picker closes. */
+  popover = open_slot (row, "event");
+  g_assert_true (aud_picker_popover_pick (AUD_PICKER_POPOVER (popover), "email_click"));
+  settle ();
+  json = doc_json (editor);
+  g_assert_nonnull (strstr (json, "{\"event\":\"email_open\","));
+  g_clear_pointer (&json, g_free);
+  gtk_popover_popdown (popover);
+  settle ();
+
+  json = doc_json (editor);
+  g_assert_cmpstr (json, ==,
+                   "{\"format\":1,\"name\":\"Test\",\"match\":{\"all\":["
+                   "{\"event\":[\"email_click\",\"email_open\"],"
+                   "\"when\":{\"within_last_days\":30}}]}}");
+  sentence = aud_criterion_row_dup_sentence (row_at (editor, "match.all[0]"));
+  g_assert_cmpstr (sentence, ==, "Did email_click or email_open at least 1 time in the last 30 days");
+  expected = engine_count (editor, path);
+  g_assert_cmpstr (wait_count_label (editor), ==, expected);
+
+  /* One step: undo goes back to the single event. */
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.undo", NULL);
+  settle ();
+  g_clear_pointer (&json, g_free);
+  json = doc_json (editor);
+  g_assert_nonnull (strstr (json, "{\"event\":\"email_open\","));
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.redo", NULL);
+  settle ();
+
+  /* Any event unticks the others, and is ticked alone. */
+  popover = open_slot (row_at (editor, "match.all[0]"), "event");
+  g_assert_true (aud_picker_popover_pick (AUD_PICKER_POPOVER (popover), "*"));
+  gtk_popover_popdown (popover);
+  settle ();
+  g_clear_pointer (&json, g_free);
+  json = doc_json (editor);
+  g_assert_nonnull (strstr (json, "{\"event\":\"*\","));
+
+  /* Unticking all leaves it as it was. */
+  popover = open_slot (row_at (editor, "match.all[0]"), "event");
+  g_assert_true (aud_picker_popover_pick (AUD_PICKER_POPOVER (popover), "*"));
+  gtk_popover_popdown (popover);
+  settle ();
+  g_clear_pointer (&json, g_free);
+  json = doc_json (editor);
+  g_assert_nonnull (strstr (json, "{\"event\":\"*\","));
+
+  gtk_window_destroy (window);
+  settle ();
+}
+
 static void
 test_builder_problem (void)
 {
@@ -771,6 +840,7 @@ main (int   argc,
 
   g_test_add_func ("/gui-builder/three-layers", test_builder_three_layers);
   g_test_add_func ("/gui-builder/sample-and-explain", test_builder_sample_and_explain);
+  g_test_add_func ("/gui-builder/several-events", test_builder_several_events);
   g_test_add_func ("/gui-builder/problem", test_builder_problem);
   g_test_add_func ("/gui-builder/segment-list", test_builder_segment_list);
   g_test_add_func ("/gui-builder/every-kind", test_builder_every_kind);

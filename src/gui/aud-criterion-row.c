@@ -1269,6 +1269,27 @@ set_place (AudCriterionRow *self,
   json_object_set_double_member (near, "lon", round (place->lon * 1e4) / 1e4);
 }
 
+/* The event names of the event criterion @object: @choice holds one name
+ * (or "*") or several, a line each. */
+static void
+set_events (JsonObject *object,
+            const char *choice)
+{
+  g_auto(GStrv) names = g_strsplit (choice, "\n", -1);
+  JsonArray *array;
+
+  if (names[0] == NULL || names[1] == NULL)
+    {
+      json_object_set_string_member (object, "event", choice);
+      return;
+    }
+
+  array = json_array_new ();
+  for (guint i = 0; names[i] != NULL; i++)
+    json_array_add_string_element (array, names[i]);
+  json_object_set_array_member (object, "event", array);
+}
+
 static void
 on_picked_cb (AudPickerPopover *picker,
               const char       *choice,
@@ -1313,7 +1334,7 @@ on_picked_cb (AudPickerPopover *picker,
                                                                  : AUD_SCOPE_EVENT);
     }
   else if (strcmp (key, "event") == 0)
-    json_object_set_string_member (object, "event", choice);
+    set_events (object, choice);
   else if (strcmp (key, "count-op") == 0)
     set_count_op (object, choice);
   else if (strcmp (key, "measure") == 0)
@@ -1622,7 +1643,7 @@ create_popover (AudCriterionRow *self,
       for (guint i = 0; i < events->len; i++)
         aud_picker_popover_add (picker, g_ptr_array_index (events, i),
                                 g_ptr_array_index (events, i), NULL, NULL);
-      aud_picker_popover_set_current (picker, node->event_names[0]);
+      aud_picker_popover_set_several (picker, (const char * const *)node->event_names, "*");
     }
   else if (strcmp (key, "count-op") == 0)
     {

@@ -22,11 +22,15 @@ struct _AudPickerPopover
   GtkSearchEntry *search_entry;  /* NULL without search */
   GtkListBox     *list;
   GtkLabel       *empty_label;
+  GtkLabel       *several_label;
 
   /* owned */
   char           *current;
   char           *search;        /* case-folded, NULL for none */
   guint           n_items;
+  GHashTable     *chosen;        /* several choices: the ids ticked; else NULL */
+  char           *chosen_before; /* ... as they were when it opened, joined */
+  char           *exclusive;     /* (nullable) an id chosen only alone */
 };
 
 G_DEFINE_FINAL_TYPE (AudPickerPopover, aud_picker_popover, GTK_TYPE_POPOVER)
@@ -101,11 +105,78 @@ update_empty (AudPickerPopover *self)
   gtk_widget_set_visible (GTK_WIDGET (self->empty_label), first_visible_row (self) == NULL);
 }
 
+/* The ticked ids in the order of the list, joined by newlines. */
+static char *
+join_chosen (AudPickerPopover *self)
+{
+  g_autoptr(GString) joined = g_string_new (NULL);
+
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->list)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      const char *id = g_object_get_data (G_OBJECT (child), ID_KEY);
+
+      if (id != NULL && g_hash_table_contains (self->chosen, id))
+        g_string_append_printf (joined, "%s%s", joined->len > 0 ? "\n" : "", id);
+    }
+
+  return g_string_free (g_steal_pointer (&joined), FALSE);
+}
+
+/* Shows which rows are current (one choice) or ticked (several). */
+static void
+update_checks (AudPickerPopover *self)
+{
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->list)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *check = g_object_get_data (G_OBJECT (child), CHECK_KEY);
+      const char *id = g_object_get_data (G_OBJECT (child), ID_KEY);
+      gboolean on;
+
+      if (check == NULL)
+        continue;
+
+      on = self->chosen != NULL ? g_hash_table_contains (self->chosen, id) :
+                                  g_strcmp0 (id, self->current) == 0;
+      gtk_widget_set_visible (check, on);
+      if (self->chosen != NULL)
+        gtk_accessible_update_state (GTK_ACCESSIBLE (child), GTK_ACCESSIBLE_STATE_SELECTED, on, -1);
+    }
+}
+
+/* Several choices: ticks or unticks @id (the exclusive one stands alone). */
+static void
+toggle (AudPickerPopover *self,
+        const char       *id)
+{
+  if (g_hash_table_contains (self->chosen, id))
+    {
+      g_hash_table_remove (self->chosen, id);
+    }
+  else
+    {
+      if (g_strcmp0 (id, self->exclusive) == 0)
+        g_hash_table_remove_all (self->chosen);
+      else if (self->exclusive != NULL)
+        g_hash_table_remove (self->chosen, self->exclusive);
+      g_hash_table_add (self->chosen, g_strdup (id));
+    }
+
+  update_checks (self);
+}
+
 static void
 pick_row (AudPickerPopover *self,
           GtkListBoxRow    *row)
 {
   g_autofree char *id = g_strdup (g_object_get_data (G_OBJECT (row), ID_KEY));
+
+  if (self->chosen != NULL)
+    {
+      toggle (self, id);
+      return;
+    }
 
   g_object_ref (self);
   gtk_popover_popdown (GTK_POPOVER (self));
@@ -171,6 +242,26 @@ on_search_key_pressed_cb (GtkEventControllerKey *controller,
   return GDK_EVENT_STOP;
 }
 
+/* Several choices: what is ticked when the popover closes is picked. */
+static void
+on_closed_cb (AudPickerPopover *self)
+{
+  g_autofree char *joined = NULL;
+
+  if (self->chosen == NULL)
+    return;
+
+  joined = join_chosen (self);
+  if (joined[0] == '\0' || g_strcmp0 (joined, self->chosen_before) == 0)
+    return;
+
+  g_free (self->chosen_before);
+  self->chosen_before = g_strdup (joined);
+  g_object_ref (self);
+  g_signal_emit (self, signals[PICKED], 0, joined);
+  g_object_unref (self);
+}
+
 static void
 on_show_cb (AudPickerPopover *self)
 {
@@ -189,6 +280,9 @@ aud_picker_popover_finalize (GObject *object)
 
   g_free (self->current);
   g_free (self->search);
+  g_clear_pointer (&self->chosen, g_hash_table_unref);
+  g_free (self->chosen_before);
+  g_free (self->exclusive);
 
   G_OBJECT_CLASS (aud_picker_popover_parent_class)->finalize (object);
 }
@@ -202,7 +296,9 @@ aud_picker_popover_class_init (AudPickerPopoverClass *klass)
 
   /**
    * AudPickerPopover::picked:
-   * @id: the id of the choice
+   * @id: the id of the choice; with several choices, the ids ticked when
+   *   the popover closed, in the order of the list, joined by newlines
+   *   (only when they changed, and never none)
    */
   signals[PICKED] =
     g_signal_new ("picked", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0,
@@ -248,6 +344,14 @@ aud_picker_popover_new (const char *search_label)
       gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->search_entry));
     }
 
+  self->several_label = GTK_LABEL (gtk_label_new (_("Choose one or more")));
+  gtk_label_set_xalign (self->several_label, 0);
+  gtk_widget_add_css_class (GTK_WIDGET (self->several_label), "dim-label");
+  gtk_widget_add_css_class (GTK_WIDGET (self->several_label), "caption");
+  gtk_widget_set_margin_start (GTK_WIDGET (self->several_label), 6);
+  gtk_widget_set_visible (GTK_WIDGET (self->several_label), FALSE);
+  gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->several_label));
+
   self->list = GTK_LIST_BOX (gtk_list_box_new ());
   gtk_list_box_set_selection_mode (self->list, GTK_SELECTION_NONE);
   gtk_list_box_set_activate_on_single_click (self->list, TRUE);
@@ -276,6 +380,7 @@ aud_picker_popover_new (const char *search_label)
   gtk_widget_set_size_request (box, search_label != NULL ? 300 : 200, -1);
   gtk_popover_set_child (GTK_POPOVER (self), box);
   g_signal_connect (self, "show", G_CALLBACK (on_show_cb), NULL);
+  g_signal_connect (self, "closed", G_CALLBACK (on_closed_cb), NULL);
 
   return self;
 }
@@ -326,7 +431,6 @@ aud_picker_popover_add (AudPickerPopover *self,
     }
 
   check = gtk_image_new_from_icon_name ("object-select-symbolic");
-  gtk_widget_set_visible (check, g_strcmp0 (id, self->current) == 0);
   gtk_box_append (GTK_BOX (box), check);
 
   gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
@@ -344,6 +448,7 @@ aud_picker_popover_add (AudPickerPopover *self,
 
   gtk_list_box_append (self->list, row);
   self->n_items++;
+  update_checks (self);
   update_empty (self);
 }
 
@@ -355,16 +460,38 @@ aud_picker_popover_set_current (AudPickerPopover *self,
 
   g_free (self->current);
   self->current = g_strdup (id);
+  update_checks (self);
+}
 
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self->list)); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *check = g_object_get_data (G_OBJECT (child), CHECK_KEY);
+/**
+ * aud_picker_popover_set_several:
+ * @chosen: the ids ticked now
+ * @exclusive: (nullable): an id that is only chosen alone ("any event")
+ *
+ * Makes the picker one of several choices: a click ticks or unticks a
+ * choice and the popover stays open; ::picked reports what is ticked when
+ * it closes.
+ */
+void
+aud_picker_popover_set_several (AudPickerPopover  *self,
+                                const char *const *chosen,
+                                const char        *exclusive)
+{
+  g_return_if_fail (AUD_IS_PICKER_POPOVER (self));
 
-      if (check != NULL)
-        gtk_widget_set_visible (check,
-                                g_strcmp0 (g_object_get_data (G_OBJECT (child), ID_KEY), id) == 0);
-    }
+  g_clear_pointer (&self->chosen, g_hash_table_unref);
+  self->chosen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; chosen != NULL && chosen[i] != NULL; i++)
+    g_hash_table_add (self->chosen, g_strdup (chosen[i]));
+  g_free (self->exclusive);
+  self->exclusive = g_strdup (exclusive);
+
+  g_free (self->chosen_before);
+  self->chosen_before = join_chosen (self);
+  gtk_widget_set_visible (GTK_WIDGET (self->several_label), TRUE);
+  gtk_accessible_update_property (GTK_ACCESSIBLE (self->list),
+                                  GTK_ACCESSIBLE_PROPERTY_MULTI_SELECTABLE, TRUE, -1);
+  update_checks (self);
 }
 
 void

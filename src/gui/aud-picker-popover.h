@@ -15,8 +15,9 @@ G_BEGIN_DECLS
  * segments, places, kinds of criteria), optionally under section headings
  * and with a search entry that filters them as one types. Enter picks the
  * first choice shown; ::picked gives the id of the choice, then the popover
- * closes. Lists are short (the workspace's fields, events…), so every choice
- * is a row.
+ * closes; or, for several choices, each click ticks one and ::picked gives
+ * them all when the popover closes. Lists are short (the workspace's fields,
+ * events…), so every choice is a row.
  */
 
 #define AUD_TYPE_PICKER_POPOVER (aud_picker_popover_get_type ())
@@ -34,6 +35,10 @@ void              aud_picker_popover_add      (AudPickerPopover *self,
 /* Marks the current choice. */
 void              aud_picker_popover_set_current (AudPickerPopover *self,
                                                   const char       *id);
+/* Several choices at once (e.g. events): see the .c file. */
+void              aud_picker_popover_set_several (AudPickerPopover  *self,
+                                                  const char *const *chosen,
+                                                  const char        *exclusive);
 /* Shown when nothing matches, or the list is empty. */
 void              aud_picker_popover_set_empty_text (AudPickerPopover *self,
                                                      const char       *text);
