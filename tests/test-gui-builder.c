@@ -523,6 +523,157 @@ test_builder_several_events (void)
   settle ();
 }
 
+/* The first controller of @type on @widget. */
+static GtkEventController *
+controller_of (GtkWidget *widget,
+               GType      type)
+{
+  g_autoptr(GListModel) controllers = gtk_widget_observe_controllers (widget);
+
+  for (guint i = 0; i < g_list_model_get_n_items (controllers); i++)
+    {
+      g_autoptr(GObject) controller = g_list_model_get_item (controllers, i);
+
+      if (G_TYPE_CHECK_INSTANCE_TYPE (controller, type))
+        return GTK_EVENT_CONTROLLER (controller);
+    }
+
+  return NULL;
+}
+
+/* The widget under @widget that takes drops for @path (at the end of the
+ * group @path when @append). */
+static GtkWidget *
+drop_place (GtkWidget  *widget,
+            const char *path,
+            gboolean    append)
+{
+  if (controller_of (widget, GTK_TYPE_DROP_TARGET) != NULL &&
+      g_strcmp0 (g_object_get_data (G_OBJECT (widget), "aud-path"), path) == 0 &&
+      (g_object_get_data (G_OBJECT (widget), "aud-append") != NULL) == append)
+    return widget;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = drop_place (child, path, append);
+
+      if (found != NULL)
+        return found;
+    }
+
+  return NULL;
+}
+
+/* The path a drag from @widget's handle carries. */
+static char *
+drag_path (GtkWidget *widget)
+{
+  g_auto(GValue) value = G_VALUE_INIT;
+  g_autoptr(GdkContentProvider) provider = NULL;
+  GtkEventController *source = NULL;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL && source == NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      source = controller_of (child, GTK_TYPE_DRAG_SOURCE);
+      for (GtkWidget *inner = gtk_widget_get_first_child (child); inner != NULL && source == NULL;
+           inner = gtk_widget_get_next_sibling (inner))
+        source = controller_of (inner, GTK_TYPE_DRAG_SOURCE);
+    }
+  g_assert_nonnull (source);
+
+  g_signal_emit_by_name (source, "prepare", 1.0, 1.0, &provider);
+  g_assert_nonnull (provider);
+  g_value_init (&value, G_TYPE_STRING);
+  g_assert_true (gdk_content_provider_get_value (provider, &value, NULL));
+
+  return g_value_dup_string (&value);
+}
+
+/* Drops @source_path on @place, in its upper half. */
+static gboolean
+drop (GtkWidget  *place,
+      const char *source_path)
+{
+  g_auto(GValue) value = G_VALUE_INIT;
+  gboolean done = FALSE;
+
+  g_value_init (&value, G_TYPE_STRING);
+  g_value_set_string (&value, source_path);
+  g_signal_emit_by_name (controller_of (place, GTK_TYPE_DROP_TARGET), "drop", &value, 1.0, 1.0,
+                         &done);
+  settle ();
+
+  return done;
+}
+
+/* Dragging a criterion's handle onto another row moves it there, onto a
+ * group's footer to the end of that group; one step of undo each. */
+static void
+test_builder_drag_and_drop (void)
+{
+  g_autofree char *path = make_demo_workspace ();
+  g_autofree char *json = NULL;
+  g_autofree char *source = NULL;
+  GtkWindow *window = NULL;
+  AudSegmentEditor *editor = open_editor (path, &window);
+  GtkWidget *place;
+
+  g_assert_cmpstr (wait_count_label (editor), ==, "2,000");
+  gtk_widget_activate_action (GTK_WIDGET (root_card (editor)), "card.add", "s", "event:purchase");
+  settle ();
+  gtk_widget_activate_action (GTK_WIDGET (root_card (editor)), "card.add", "s",
+                              "field:email_opt_in");
+  settle ();
+  gtk_widget_activate_action (GTK_WIDGET (root_card (editor)), "card.add", "s", "group:any");
+  settle ();
+
+  /* email_opt_in, taken by its handle, dropped on the purchase row. */
+  source = drag_path (GTK_WIDGET (row_at (editor, "match.all[1]")));
+  g_assert_cmpstr (source, ==, "match.all[1]");
+  place = drop_place (GTK_WIDGET (editor), "match.all[0]", FALSE);
+  g_assert_nonnull (place);
+  g_assert_true (drop (place, source));
+  json = doc_json (editor);
+  g_assert_cmpstr (json, ==,
+                   "{\"format\":1,\"name\":\"Test\",\"match\":{\"all\":["
+                   "{\"field\":\"email_opt_in\",\"op\":\"is_true\"},"
+                   "{\"event\":\"purchase\",\"when\":{\"within_last_days\":30}},"
+                   "{\"any\":[]}]}}");
+
+  /* The purchase criterion into the empty "any" group, at its end. */
+  place = drop_place (GTK_WIDGET (editor), "match.all[2]", TRUE);
+  g_assert_nonnull (place);
+  g_assert_true (drop (place, "match.all[1]"));
+  g_clear_pointer (&json, g_free);
+  json = doc_json (editor);
+  g_assert_cmpstr (json, ==,
+                   "{\"format\":1,\"name\":\"Test\",\"match\":{\"all\":["
+                   "{\"field\":\"email_opt_in\",\"op\":\"is_true\"},"
+                   "{\"any\":[{\"event\":\"purchase\",\"when\":{\"within_last_days\":30}}]}]}}");
+
+  /* A row dropped on itself does nothing. */
+  place = drop_place (GTK_WIDGET (editor), "match.all[0]", FALSE);
+  g_assert_false (drop (place, "match.all[0]"));
+
+  /* Undo, step by step. */
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.undo", NULL);
+  settle ();
+  g_clear_pointer (&json, g_free);
+  json = doc_json (editor);
+  g_assert_nonnull (strstr (json, "{\"field\":\"email_opt_in\",\"op\":\"is_true\"},"
+                                  "{\"event\":\"purchase\""));
+  gtk_widget_activate_action (GTK_WIDGET (editor), "editor.undo", NULL);
+  settle ();
+  g_clear_pointer (&json, g_free);
+  json = doc_json (editor);
+  g_assert_nonnull (strstr (json, "\"all\":[{\"event\":\"purchase\""));
+
+  gtk_window_destroy (window);
+  settle ();
+}
+
 static void
 test_builder_problem (void)
 {
@@ -841,6 +992,7 @@ main (int   argc,
   g_test_add_func ("/gui-builder/three-layers", test_builder_three_layers);
   g_test_add_func ("/gui-builder/sample-and-explain", test_builder_sample_and_explain);
   g_test_add_func ("/gui-builder/several-events", test_builder_several_events);
+  g_test_add_func ("/gui-builder/drag-and-drop", test_builder_drag_and_drop);
   g_test_add_func ("/gui-builder/problem", test_builder_problem);
   g_test_add_func ("/gui-builder/segment-list", test_builder_segment_list);
   g_test_add_func ("/gui-builder/every-kind", test_builder_every_kind);
