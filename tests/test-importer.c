@@ -64,6 +64,27 @@ with_event_columns (AudImportMapping *mapping)
   return mapping;
 }
 
+/* Counts @json with a new engine (nothing in memory); *reads: the passes
+ * over the customers it took. */
+static gint64
+fresh_count (AudStore   *store,
+             const char *json,
+             guint      *reads)
+{
+  g_autoptr(AudEngine) engine = aud_engine_new ();
+  g_autoptr(AudSegment) segment = NULL;
+  g_autoptr(GError) error = NULL;
+  AudCount count = { -1, -1, -1 };
+
+  segment = aud_segment_parse (json, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (aud_engine_count (engine, store, segment, 0, &count, NULL, &error));
+  g_assert_no_error (error);
+  *reads = _aud_engine_get_customer_reads (engine);
+
+  return count.count;
+}
+
 static AudImportSummary *
 run_import (AudStore               *store,
             const char             *name,
@@ -430,6 +451,17 @@ test_importer_create_customers (void)
 
     g_assert_nonnull (strstr (report, "Created 2 customers from the events\n"));
   }
+
+  /* The customers it created, with their profile field, are in the value
+   * lists the import saved. */
+  {
+    guint reads;
+
+    g_assert_cmpint (fresh_count (store, "{\"format\": 1, \"match\": {\"field\": \"Country\", "
+                                  "\"op\": \"in\", \"value\": [\"France\", \"Germany\"]}}",
+                                  &reads), ==, 2);
+    g_assert_cmpuint (reads, ==, 0);
+  }
 }
 
 static void
@@ -736,27 +768,6 @@ test_importer_event_index_properties (void)
 
   text = query (store, "PRAGMA integrity_check");
   g_assert_cmpstr (text, ==, "ok");
-}
-
-/* Counts @json with a new engine (nothing in memory); *reads: the passes
- * over the customers it took. */
-static gint64
-fresh_count (AudStore   *store,
-             const char *json,
-             guint      *reads)
-{
-  g_autoptr(AudEngine) engine = aud_engine_new ();
-  g_autoptr(AudSegment) segment = NULL;
-  g_autoptr(GError) error = NULL;
-  AudCount count = { -1, -1, -1 };
-
-  segment = aud_segment_parse (json, -1, &error);
-  g_assert_no_error (error);
-  g_assert_true (aud_engine_count (engine, store, segment, 0, &count, NULL, &error));
-  g_assert_no_error (error);
-  *reads = _aud_engine_get_customer_reads (engine);
-
-  return count.count;
 }
 
 static void
