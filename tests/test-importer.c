@@ -8,6 +8,7 @@
 
 #include <json-glib/json-glib.h>
 
+#include "aud-demo.h"
 #include "aud-engine-private.h"
 #include "aud-importer.h"
 
@@ -1250,6 +1251,128 @@ test_importer_async (void)
   g_assert_cmpint (query_int (store, "SELECT count(*) FROM imports"), ==, 1);
 }
 
+/* A demo file imported on a thread of its own, with progress. */
+typedef struct
+{
+  char             *workspace;
+  char             *file;
+  AudImportKind     kind;
+  AudProgress      *progress;
+  GCancellable     *cancellable;
+  AudImportSummary *summary;
+  GError           *error;
+  gint              done;
+} StageRun;
+
+static gpointer
+stage_run_thread (gpointer data)
+{
+  StageRun *run = data;
+  g_autoptr(AudStore) store = aud_store_open (run->workspace, AUD_STORE_OPEN_DEFAULT, &run->error);
+
+  if (store != NULL)
+    run->summary = aud_demo_import_file (store, run->file, run->kind, run->progress,
+                                         run->cancellable, &run->error);
+  g_atomic_int_set (&run->done, TRUE);
+  g_main_context_wakeup (NULL);
+
+  return NULL;
+}
+
+/* Runs @run, noting each message its progress shows; cancels it when it
+ * shows @cancel_at. Returns the messages seen, in order. */
+static GPtrArray *
+stage_run (StageRun   *run,
+           const char *cancel_at)
+{
+  GPtrArray *seen = g_ptr_array_new_with_free_func (g_free);
+  GThread *thread = g_thread_new ("stage-run", stage_run_thread, run);
+  gint64 deadline = g_get_monotonic_time () + 120 * G_USEC_PER_SEC;
+
+  while (!g_atomic_int_get (&run->done))
+    {
+      g_autofree char *message = NULL;
+
+      g_assert_cmpint (g_get_monotonic_time (), <, deadline);
+      g_main_context_iteration (NULL, TRUE);
+      message = aud_progress_dup_message (run->progress);
+      if (message == NULL ||
+          (seen->len > 0 && g_str_equal (message, seen->pdata[seen->len - 1])))
+        continue;
+      if (cancel_at != NULL && g_str_equal (message, cancel_at))
+        g_cancellable_cancel (run->cancellable);
+      g_ptr_array_add (seen, g_steal_pointer (&message));
+    }
+  g_thread_join (thread);
+  g_ptr_array_add (seen, aud_progress_dup_message (run->progress));
+
+  return seen;
+}
+
+static gboolean
+saw (GPtrArray  *seen,
+     const char *message)
+{
+  return g_ptr_array_find_with_equal_func (seen, message, g_str_equal, NULL);
+}
+
+/* After the rows, the progress says what the import does (indexing the
+ * events, listing the values of the customer fields); a cancel while the
+ * events are indexed leaves the workspace as it was. */
+static void
+test_importer_stages (void)
+{
+  g_autoptr(AudStore) store = new_workspace ();
+  g_autofree char *customers = g_build_filename (g_get_user_data_dir (), "stages-customers.csv",
+                                                 NULL);
+  g_autofree char *events = g_build_filename (g_get_user_data_dir (), "stages-events.csv", NULL);
+  g_autoptr(AudImportSummary) summary = NULL;
+  g_autoptr(GPtrArray) seen = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *check = NULL;
+  AudDemoOptions options;
+  StageRun run = { 0 };
+
+  aud_demo_options_init (&options);
+  options.n_customers = 40000;
+  options.n_events = 400000;
+  g_assert_true (aud_demo_write_csv (&options, customers, events, NULL, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  run.workspace = (char *)aud_store_get_path (store);
+  run.file = customers;
+  run.kind = AUD_IMPORT_CUSTOMERS;
+  run.progress = aud_progress_new ();
+  run.cancellable = g_cancellable_new ();
+  seen = stage_run (&run, NULL);
+  g_assert_no_error (run.error);
+  g_assert_cmpuint (run.summary->rows_inserted, ==, 40000);
+  g_assert_true (saw (seen, "Listing the values of the customer fields…"));
+  g_assert_false (saw (seen, "Indexing the events…"));
+  g_assert_cmpstr (seen->pdata[seen->len - 1], ==, "Imported 40,000 rows");
+  g_clear_pointer (&run.summary, aud_import_summary_free);
+  g_clear_pointer (&seen, g_ptr_array_unref);
+  g_clear_object (&run.progress);
+
+  /* The events: cancelled while they are indexed. */
+  run.file = events;
+  run.kind = AUD_IMPORT_EVENTS;
+  run.done = FALSE;
+  run.progress = aud_progress_new ();
+  seen = stage_run (&run, "Indexing the events…");
+  g_assert_true (saw (seen, "Indexing the events…"));
+  g_assert_error (run.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_null (run.summary);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM events"), ==, 0);
+  g_assert_cmpint (query_int (store, "SELECT count(*) FROM imports"), ==, 1);
+  check = query (store, "PRAGMA integrity_check");
+  g_assert_cmpstr (check, ==, "ok");
+
+  g_clear_error (&run.error);
+  g_clear_object (&run.progress);
+  g_clear_object (&run.cancellable);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1273,6 +1396,7 @@ main (int   argc,
   g_test_add_func ("/importer/mapping-json", test_importer_mapping_json);
   g_test_add_func ("/importer/preview", test_importer_preview);
   g_test_add_func ("/importer/async", test_importer_async);
+  g_test_add_func ("/importer/stages", test_importer_stages);
 
   return g_test_run ();
 }

@@ -2529,6 +2529,15 @@ report_progress (Import  *self,
                        self->summary->rows_read, message);
 }
 
+/* Reports a step after the rows are read (the bar stays full). */
+static void
+report_stage (Import     *self,
+              const char *message)
+{
+  if (self->progress != NULL)
+    aud_progress_update (self->progress, 1.0, -1, message);
+}
+
 static gint64
 query_int (AudStore   *store,
            const char *sql,
@@ -2653,6 +2662,7 @@ import_all (Import     *self,
             GError    **error)
 {
   const AudImportMapping *mapping = self->mapping;
+  gboolean customers_changed = mapping->kind == AUD_IMPORT_CUSTOMERS || mapping->create_customers;
   gboolean rebuild_indexes = FALSE;
   AudRow *row;
 
@@ -2734,25 +2744,29 @@ import_all (Import     *self,
 
   /* Also after a small load: new or retyped properties change the columns
    * of the (name, ts) index. */
+  if (rebuild_indexes)
+    report_stage (self, _("Indexing the events…"));
   if ((rebuild_indexes || mapping->kind == AUD_IMPORT_EVENTS) &&
       !aud_store_create_event_indexes (self->store, error))
     return FALSE;
 
   /* New customers may own events imported earlier without a customer. */
-  if (mapping->kind == AUD_IMPORT_CUSTOMERS || mapping->create_customers)
+  if (customers_changed)
     {
       gint64 linked = aud_store_link_events (self->store, error);
 
       if (linked < 0)
         return FALSE;
       self->summary->events_linked = linked;
+      report_stage (self, _("Listing the values of the customer fields…"));
     }
 
-  return aud_store_bump_data_version (self->store, error) &&
-         aud_engine_update_value_lists (self->store,
-                                        mapping->kind == AUD_IMPORT_CUSTOMERS ||
-                                        mapping->create_customers,
-                                        self->cancellable, error);
+  if (!aud_store_bump_data_version (self->store, error) ||
+      !aud_engine_update_value_lists (self->store, customers_changed, self->cancellable, error))
+    return FALSE;
+
+  report_progress (self, TRUE);
+  return TRUE;
 }
 
 /* Connection settings for a bulk load, restored after it. */

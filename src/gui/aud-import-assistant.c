@@ -952,7 +952,16 @@ on_progress_notify_cb (AudImportAssistant *self)
   gtk_progress_bar_set_fraction (self->progress_bar, fraction);
   g_debug ("Import progress: %.3f, %" G_GINT64_FORMAT " rows", fraction, n);
 
-  if (seconds < 0.5 || n == 0)
+  /* Every row read: the importer says what it does now (indexing...). */
+  if (fraction >= 1.0 && n > 0)
+    {
+      g_autofree char *stage = aud_progress_dup_message (self->progress);
+
+      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s row read · %s",
+                                           "%s rows read · %s", n),
+                              rows, stage != NULL ? stage : "");
+    }
+  else if (seconds < 0.5 || n == 0)
     {
       text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%s row read", "%s rows read", n),
                               rows);
