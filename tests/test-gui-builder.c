@@ -452,8 +452,6 @@ problem_shown (gpointer data)
          gtk_widget_get_visible (editor_child (data, "problem_label"));
 }
 
-/* A definition with a name the workspace does not have: no count, the
- * reason shown, and the row marked. */
 /* An event criterion of several events: ticked in the event picker, one
  * step when it closes; "any event" stands alone. */
 static void
@@ -674,6 +672,8 @@ test_builder_drag_and_drop (void)
   settle ();
 }
 
+/* A definition with a name the workspace does not have: no count, the
+ * reason shown, and the row marked. */
 static void
 test_builder_problem (void)
 {
